@@ -1,0 +1,43 @@
+// One audit record as the chain replay needs it: identity, links and whether its content
+// matched its own hash. Content hashing happens before (in the row parser), so the replay
+// only sees compact records and its memory does not depend on payload sizes.
+
+export interface ChainRecord {
+  seq: number;
+  /** occurred_at as epoch microseconds (NaN when unknown, ±Infinity for ±infinity). */
+  ts: number;
+  prev: Buffer;
+  hash: Buffer;
+  /** Recomputed hash equals the stored hash. */
+  contentOk: boolean;
+  /** 1-based row number in dump order (where the investigator finds it in the dump). */
+  row: number;
+}
+
+/** Fixed-size binary form, for spilling to temporary files. */
+export const RECORD_BYTES = 8 + 8 + 8 + 1 + 32 + 32;
+
+export function encodeRecord(r: ChainRecord, dst: Buffer, off: number): void {
+  dst.writeDoubleLE(r.seq, off);
+  dst.writeDoubleLE(r.ts, off + 8);
+  dst.writeDoubleLE(r.row, off + 16);
+  dst[off + 24] = r.contentOk ? 1 : 0;
+  dst.fill(0, off + 25, off + 25 + 64);
+  r.prev.copy(dst, off + 25, 0, 32);
+  r.hash.copy(dst, off + 57, 0, 32);
+}
+
+export function decodeRecord(src: Buffer, off: number): ChainRecord {
+  return {
+    seq: src.readDoubleLE(off),
+    ts: src.readDoubleLE(off + 8),
+    row: src.readDoubleLE(off + 16),
+    contentOk: src[off + 24] === 1,
+    prev: Buffer.from(src.subarray(off + 25, off + 57)),
+    hash: Buffer.from(src.subarray(off + 57, off + 89)),
+  };
+}
+
+export function compareRecords(a: ChainRecord, b: ChainRecord): number {
+  return a.seq - b.seq || a.row - b.row;
+}

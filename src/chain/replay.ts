@@ -1,0 +1,481 @@
+// Chain replay (spec 3.3): takes records in any order and checks, in seq order, links, gaps,
+// duplicates, genesis, time order and anchors. Memory is bounded however disordered the rows:
+// a reorder window (min-heap) restores local disorder; records displaced further than the
+// window ("late") go to an external sort on temporary disk and are merged back into the holes
+// they left when the replay ends.
+import type { Findings } from '../findings/collector.js';
+import { MinHeap } from './heap.js';
+import { compareRecords, type ChainRecord } from './record.js';
+import { ChainCoalescer, type ChainEvent } from './coalesce.js';
+import { DiskBudget, SortedSpill, SpillList, SpillLimitError } from './spill.js';
+import { formatMicros } from './time.js';
+
+export interface Anchor {
+  seq: number;
+  hash: Buffer;
+}
+
+export interface AnchorResult {
+  seq: number;
+  expected: string;
+  status: 'matched' | 'mismatched' | 'missing' | 'beyond-head';
+  found?: string;
+}
+
+export interface ReplayOptions {
+  findings: Findings;
+  /** Table name used in finding locations. */
+  table: string;
+  genesisPrevHash: Buffer;
+  firstSeq: number;
+  anchors: Anchor[];
+  /** Records held in the reorder window. */
+  window: number;
+  /** Records held in memory per spill before writing to temporary disk. */
+  spillMemRecords: number;
+  /** Temporary disk allowed for spills (bytes). */
+  maxSpillBytes: number;
+}
+
+export const DEFAULT_REPLAY_TUNING = {
+  window: 65_536,
+  spillMemRecords: 262_144,
+  maxSpillBytes: 8 * 1024 ** 3,
+};
+
+export interface ChainFacts {
+  table: string;
+  /** Records read (including duplicates and malformed ones counted separately). */
+  count: number;
+  first: number | null;
+  last: number | null;
+  headHash: string | null;
+  /** occurred_at of the head record (UTC), when known. */
+  headOccurredAt: string | null;
+  /** True when no chain finding of error severity or worse was raised. */
+  intact: boolean;
+  /** Records displaced beyond the reorder window and merged back from temporary disk. */
+  lateRecords: number;
+  anchors: AnchorResult[];
+  breaks: Partial<Record<string, number>>;
+}
+
+/** Ring of the most recent records' hashes, to name where a broken link points back to. */
+const RECENT = 1024;
+/** Stop classifying link targets after this many breaks (hostile input: keep it linear). */
+const MAX_CLASSIFIED_BREAKS = 10_000;
+/** Broken links waiting to learn whether they point forward (to a later record's hash). */
+const MAX_PENDING = 10_000;
+
+/** Broken links waiting to learn whether they point forward, shared by the main stream and every
+ *  hole's replay so a reference resolves whatever path its records took. */
+class PendingLinks {
+  readonly byKey = new Map<number, PendingBreak[]>();
+  count = 0;
+  reorderUntil = -Infinity;
+}
+
+interface PendingBreak {
+  rec: ChainRecord;
+  detail: ChainEvent['detail'];
+}
+
+/** Checks records that arrive in seq order (ties by row). Used for the main stream and for each hole. */
+class Sequencer {
+  last: ChainRecord;
+  lastIsGenesis = true;
+  private lastAltHashes: Buffer[] = [];
+  private readonly recent: ChainRecord[] = [];
+  private recentPos = 0;
+  breaks = 0;
+  constructor(
+    private readonly out: ChainCoalescer,
+    private readonly anchors: Map<number, AnchorResult & { hash: Buffer }>,
+    genesis: ChainRecord,
+    private readonly onHole: ((left: ChainRecord, right: ChainRecord) => void) | undefined,
+    /** Keyed by the first 4 bytes of the prev_hash: one Map lookup per record. */
+    private readonly pending: PendingLinks,
+  ) {
+    this.last = genesis;
+  }
+
+  process(r: ChainRecord): void {
+    if (!r.contentOk)
+      this.out.emit({ code: 'CHAIN_RECORD_ALTERED', seq: r.seq, row: r.row, detail: this.when(r) });
+    this.checkAnchor(r);
+    this.resolveForward(r);
+    const last = this.last;
+    if (!this.lastIsGenesis && r.seq === last.seq) {
+      this.out.emit({
+        code: 'CHAIN_DUPLICATE_SEQ',
+        seq: r.seq,
+        row: r.row,
+        detail: { rows: [last.row, r.row], sameHash: r.hash.equals(last.hash) },
+      });
+      this.lastAltHashes.push(r.hash);
+      return;
+    }
+    if (r.seq > last.seq + 1) {
+      if (this.onHole) this.onHole(last, r);
+      else this.gap(last, r);
+    } else {
+      this.link(r, last, false);
+      this.time(r, last);
+    }
+    this.advance(r);
+  }
+
+  private time(r: ChainRecord, prev: ChainRecord): void {
+    if (this.lastIsGenesis || !(r.ts < prev.ts)) return;
+    this.out.emit({
+      code: 'CHAIN_TIME_BACKWARDS',
+      seq: r.seq,
+      row: r.row,
+      detail: {
+        occurredAt: formatMicros(r.ts),
+        previousOccurredAt: formatMicros(prev.ts),
+        previousSeq: prev.seq,
+      },
+    });
+  }
+
+  /** A definitive gap between two present records (in a hole's replay, or with no late records). */
+  gap(left: ChainRecord, right: ChainRecord, leftIsGenesis = this.lastIsGenesis): void {
+    if (leftIsGenesis) {
+      this.out.emit({
+        code: 'CHAIN_GAP',
+        seq: left.seq + 1,
+        seqTo: right.seq - 1,
+        detail: { before: right.seq },
+      });
+      this.out.emit({
+        code: 'CHAIN_BAD_GENESIS',
+        seq: right.seq,
+        row: right.row,
+        detail: {
+          reason: `records ${left.seq + 1}..${right.seq - 1} are missing before it`,
+          missingFrom: left.seq + 1,
+          missingTo: right.seq - 1,
+        },
+      });
+      return;
+    }
+    this.out.emit({
+      code: 'CHAIN_GAP',
+      seq: left.seq + 1,
+      seqTo: right.seq - 1,
+      detail: { before: right.seq },
+    });
+    this.link(right, left, true);
+    this.time(right, left);
+  }
+
+  private link(r: ChainRecord, prev: ChainRecord, acrossGap: boolean): void {
+    if (r.prev.equals(prev.hash)) return;
+    for (const h of this.lastAltHashes) if (r.prev.equals(h)) return;
+    if (this.lastIsGenesis && !acrossGap) {
+      this.out.emit({
+        code: 'CHAIN_BAD_GENESIS',
+        seq: r.seq,
+        row: r.row,
+        detail: { reason: 'its prev_hash is not the genesis value', found: r.prev.toString('hex') },
+      });
+      return;
+    }
+    this.breaks++;
+    const detail: ChainEvent['detail'] = {
+      expected: prev.hash.toString('hex'),
+      found: r.prev.toString('hex'),
+      ...this.when(r),
+    };
+    if (acrossGap) detail['acrossGap'] = true;
+    if (r.seq <= this.pending.reorderUntil) {
+      this.out.emit({ code: 'CHAIN_REORDERED', seq: r.seq, row: r.row, detail });
+      return;
+    }
+    if (this.breaks <= MAX_CLASSIFIED_BREAKS) {
+      for (const old of this.recent) {
+        if (old.seq !== prev.seq && r.prev.equals(old.hash)) {
+          detail['pointsToSeq'] = old.seq;
+          break;
+        }
+      }
+      if (detail['pointsToSeq'] === undefined && this.pending.count < MAX_PENDING) {
+        // Maybe it points forward (a later record's hash): decided when that record comes.
+        const key = r.prev.readUInt32LE(0);
+        const list = this.pending.byKey.get(key);
+        if (list) list.push({ rec: r, detail });
+        else this.pending.byKey.set(key, [{ rec: r, detail }]);
+        this.pending.count++;
+        return;
+      }
+    }
+    this.out.emit({ code: 'CHAIN_LINK_BROKEN', seq: r.seq, row: r.row, detail });
+  }
+
+  /** A later record whose hash a pending broken link points to: the records were reordered. */
+  private resolveForward(r: ChainRecord): void {
+    if (this.pending.count === 0) return;
+    const key = r.hash.readUInt32LE(0);
+    const list = this.pending.byKey.get(key);
+    if (!list) return;
+    const keep = list.filter((p) => {
+      if (!p.rec.prev.equals(r.hash)) return true;
+      p.detail['pointsToSeq'] = r.seq;
+      this.pending.reorderUntil = Math.max(this.pending.reorderUntil, r.seq + 1);
+      this.out.emit({ code: 'CHAIN_REORDERED', seq: p.rec.seq, row: p.rec.row, detail: p.detail });
+      this.pending.count--;
+      return false;
+    });
+    if (keep.length) this.pending.byKey.set(key, keep);
+    else this.pending.byKey.delete(key);
+  }
+
+  /** Write out the broken links still waiting (at the end: they point nowhere later). */
+  flushPending(): void {
+    const all = [...this.pending.byKey.values()].flat().sort((a, b) => a.rec.seq - b.rec.seq);
+    for (const p of all) {
+      const code = p.rec.seq <= this.pending.reorderUntil ? 'CHAIN_REORDERED' : 'CHAIN_LINK_BROKEN';
+      this.out.emit({ code, seq: p.rec.seq, row: p.rec.row, detail: p.detail });
+    }
+    this.pending.byKey.clear();
+    this.pending.count = 0;
+  }
+
+  private advance(r: ChainRecord): void {
+    this.last = r;
+    this.lastIsGenesis = false;
+    if (this.lastAltHashes.length) this.lastAltHashes = [];
+    if (this.recent.length < RECENT) this.recent.push(r);
+    else {
+      this.recent[this.recentPos] = r;
+      this.recentPos = (this.recentPos + 1) % RECENT;
+    }
+  }
+
+  private checkAnchor(r: ChainRecord): void {
+    const a = this.anchors.get(r.seq);
+    if (!a) return;
+    if (r.hash.equals(a.hash)) {
+      if (a.status !== 'matched') {
+        a.status = 'matched';
+        delete a.found;
+      }
+    } else if (a.status !== 'matched') {
+      a.status = 'mismatched';
+      a.found = r.hash.toString('hex');
+    }
+  }
+
+  private when(r: ChainRecord): { [k: string]: string } {
+    return Number.isNaN(r.ts) ? {} : { occurredAt: formatMicros(r.ts) };
+  }
+}
+
+export class ChainReplay {
+  private readonly out: ChainCoalescer;
+  private readonly heap = new MinHeap<ChainRecord>(compareRecords);
+  private readonly late: SortedSpill;
+  private readonly holes: SpillList;
+  private readonly main: Sequencer;
+  private readonly anchors = new Map<number, AnchorResult & { hash: Buffer }>();
+  private readonly genesis: ChainRecord;
+  private readonly budget: DiskBudget;
+  private count = 0;
+  private first = Infinity;
+  private maxSeq = -Infinity;
+  private head: ChainRecord | undefined;
+  private spillFailed = false;
+  private lateCount = 0;
+  private readonly pending = new PendingLinks();
+
+  constructor(private readonly opts: ReplayOptions) {
+    this.out = new ChainCoalescer(opts.findings, opts.table);
+    this.budget = new DiskBudget(opts.maxSpillBytes);
+    this.late = new SortedSpill(opts.spillMemRecords, this.budget);
+    this.holes = new SpillList(opts.spillMemRecords, this.budget);
+    this.genesis = {
+      seq: opts.firstSeq - 1,
+      ts: -Infinity,
+      prev: Buffer.alloc(32),
+      hash: opts.genesisPrevHash,
+      contentOk: true,
+      row: 0,
+    };
+    for (const a of opts.anchors)
+      this.anchors.set(a.seq, {
+        seq: a.seq,
+        expected: a.hash.toString('hex'),
+        hash: a.hash,
+        status: 'missing',
+      });
+    this.main = new Sequencer(
+      this.out,
+      this.anchors,
+      this.genesis,
+      (left, right) => {
+        // Record both boundaries; late records may still fill the hole.
+        this.pushSpill(this.holes, left);
+        this.pushSpill(this.holes, right);
+      },
+      this.pending,
+    );
+  }
+
+  /** Emit a malformed-row finding (row parser). */
+  malformed(seq: number | undefined, row: number, reason: string): void {
+    this.out.emit({ code: 'CHAIN_ROW_MALFORMED', seq: seq ?? -row, row, detail: { reason } });
+  }
+
+  push(r: ChainRecord): void {
+    this.count++;
+    if (r.seq < this.first) this.first = r.seq;
+    if (r.seq > this.maxSeq) this.maxSeq = r.seq;
+    if (r.seq <= this.main.last.seq && !this.main.lastIsGenesis) {
+      this.lateCount++;
+      this.pushSpill(this.late, r);
+      return;
+    }
+    if (r.seq < this.opts.firstSeq) {
+      // Below the genesis seq: cannot be part of the chain.
+      this.lateCount++;
+      this.pushSpill(this.late, r);
+      return;
+    }
+    this.heap.push(r);
+    // Fast path: in-order rows go straight through.
+    for (;;) {
+      const top = this.heap.peek();
+      if (!top) break;
+      if (top.seq <= this.main.last.seq + 1 || this.heap.size > this.opts.window) {
+        this.heap.pop();
+        this.main.process(top);
+      } else break;
+    }
+  }
+
+  private pushSpill(s: SortedSpill | SpillList, r: ChainRecord): void {
+    if (this.spillFailed) return;
+    try {
+      s.push(r);
+    } catch (e) {
+      if (!(e instanceof SpillLimitError)) throw e;
+      this.spillFailed = true;
+      this.opts.findings.add(
+        'LIMIT_EXCEEDED',
+        { table: this.opts.table, seq: r.seq, limit: 'maxSpillBytes' },
+        `the rows are so far out of seq order that the reorder spill reached its ${this.opts.maxSpillBytes}-byte bound at seq ${r.seq}; records displaced after this point were not checked`,
+      );
+    }
+  }
+
+  finish(): ChainFacts {
+    for (;;) {
+      const r = this.heap.pop();
+      if (!r) break;
+      this.main.process(r);
+    }
+    this.out.flush();
+    if (this.main.lastIsGenesis === false) this.head = this.main.last;
+    this.resolveHoles();
+    // Links still pending point to no later record: plain broken links.
+    this.main.flushPending();
+    this.out.flush();
+    this.finishAnchors();
+    this.late.dispose();
+    this.holes.dispose();
+    const head = this.head;
+    return {
+      table: this.opts.table,
+      count: this.count,
+      first: Number.isFinite(this.first) ? this.first : null,
+      last: head ? head.seq : null,
+      headHash: head ? head.hash.toString('hex') : null,
+      headOccurredAt: head && !Number.isNaN(head.ts) ? formatMicros(head.ts) : null,
+      intact: false, // decided by the caller from the findings' severities
+      lateRecords: this.lateCount,
+      anchors: [...this.anchors.values()].map(({ hash: _h, ...rest }) => rest),
+      breaks: { ...this.out.counts },
+    };
+  }
+
+  /** Merge the late records (sorted) into the holes left in the main stream. */
+  private resolveHoles(): void {
+    const lateIt = this.late.sorted()[Symbol.iterator]();
+    let lateNext = lateIt.next();
+    const holeIt = this.holes.items()[Symbol.iterator]();
+    for (;;) {
+      const l = holeIt.next();
+      const r = holeIt.next();
+      if (l.done || r.done) break;
+      const left = l.value;
+      const right = r.value;
+      const leftIsGenesis = left.seq === this.genesis.seq && left.row === 0;
+      // Late records before this hole are duplicates of records already replayed.
+      while (!lateNext.done && lateNext.value.seq <= left.seq) {
+        this.duplicateLate(lateNext.value);
+        lateNext = lateIt.next();
+      }
+      const seqr = new Sequencer(this.out, this.anchors, left, undefined, this.pending);
+      seqr.lastIsGenesis = leftIsGenesis;
+      while (!lateNext.done && lateNext.value.seq < right.seq) {
+        seqr.process(lateNext.value);
+        lateNext = lateIt.next();
+      }
+      if (seqr.last.seq + 1 < right.seq) {
+        seqr.gap(seqr.last, right, seqr.lastIsGenesis);
+      } else {
+        // The hole was filled: check the link into the record after it.
+        const fake = new Sequencer(this.out, this.anchors, seqr.last, undefined, this.pending);
+        fake.lastIsGenesis = seqr.lastIsGenesis;
+        // contentOk: its content was already checked in the main stream.
+        fake.process({ ...right, contentOk: true });
+      }
+      this.out.flush();
+    }
+    while (!lateNext.done) {
+      this.duplicateLate(lateNext.value);
+      lateNext = lateIt.next();
+    }
+  }
+
+  private duplicateLate(r: ChainRecord): void {
+    if (r.seq < this.opts.firstSeq) {
+      this.out.emit({
+        code: 'CHAIN_BAD_GENESIS',
+        seq: r.seq,
+        row: r.row,
+        detail: { reason: `seq ${r.seq} is below the first seq ${this.opts.firstSeq}` },
+      });
+      return;
+    }
+    if (!r.contentOk) this.out.emit({ code: 'CHAIN_RECORD_ALTERED', seq: r.seq, row: r.row, detail: {} });
+    this.out.emit({ code: 'CHAIN_DUPLICATE_SEQ', seq: r.seq, row: r.row, detail: { rows: [r.row] } });
+    const a = this.anchors.get(r.seq);
+    if (a && a.status !== 'matched' && r.hash.equals(a.hash)) a.status = 'matched';
+  }
+
+  private finishAnchors(): void {
+    const headSeq = this.head?.seq ?? this.opts.firstSeq - 1;
+    for (const a of this.anchors.values()) {
+      if (a.status === 'matched') continue;
+      if (a.status === 'mismatched') {
+        this.out.emit({
+          code: 'CHAIN_ANCHOR_MISMATCH',
+          seq: a.seq,
+          detail: { expected: a.expected, found: a.found ?? null },
+        });
+      } else if (a.seq > headSeq) {
+        a.status = 'beyond-head';
+        this.out.emit({
+          code: 'CHAIN_ANCHOR_BEYOND_HEAD',
+          seq: a.seq,
+          detail: { expected: a.expected, head: headSeq, missingRecords: a.seq - headSeq },
+        });
+      } else {
+        this.out.emit({ code: 'CHAIN_ANCHOR_MISSING', seq: a.seq, detail: { expected: a.expected } });
+      }
+    }
+    this.out.flush();
+  }
+}

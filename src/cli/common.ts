@@ -1,0 +1,156 @@
+// Options shared by every verifying command and the code that turns them into VerifyOptions,
+// prints the report and picks the exit code. Only src/cli imports commander.
+import { writeFileSync, readFileSync, statSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import type { Anchor } from '../chain/replay.js';
+import { loadProfile } from '../profile/load.js';
+import type { Report } from '../report/types.js';
+import { makeStyle, renderText } from '../report/text.js';
+import { DEFAULT_LIMITS, defaultVerifyOptions, type Limits, type VerifyOptions } from '../verify/options.js';
+
+/** Bad usage, a missing file, a key that does not open: exit 2 with one line. */
+export class UsageError extends Error {}
+
+export interface CommonFlags {
+  at?: string;
+  json?: boolean;
+  report?: string;
+  anchor?: string[];
+  profile?: string;
+  strict?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  host?: string[];
+  trustedRoot?: string;
+  expiringWithin?: string;
+  limit?: string[];
+}
+
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--at <time>', 'reference time (ISO-8601) for every time-based check; default: now')
+    .option('--json', 'print the JSON report on stdout (nothing else goes there)')
+    .option('--report <file>', 'also write the JSON report to this file')
+    .option('--anchor <seq:hex>', 'the chain must pass through this (seq, hash) (repeatable)', collect, [])
+    .option('--profile <file>', 'overrides of default paths, table and column names (JSON or YAML)')
+    .option('--strict', 'warnings fail verification too')
+    .option('--quiet', 'print only problems and the verdict')
+    .option('--no-color', 'no colour (also NO_COLOR, or when stdout is not a terminal)')
+    .addOption(
+      new Option('--limit <name=value>', 'change a resource bound, e.g. maxLineBytes=1048576 (repeatable)')
+        .argParser(collect)
+        .default([]),
+    );
+}
+
+export function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
+export function parseTime(s: string, what: string): Date {
+  // Require a full date; Date.parse alone accepts too much.
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s))
+    throw new UsageError(`${what} "${s}" is not an ISO-8601 time (e.g. 2026-11-26T03:00:00Z)`);
+  const d = new Date(s.length === 10 ? `${s}T00:00:00Z` : s);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`${what} "${s}" is not a valid time`);
+  return d;
+}
+
+export function parseAnchor(s: string): Anchor {
+  const m = /^(\d{1,16}):([0-9a-fA-F]{64})$/.exec(s.trim());
+  if (!m || m[1] === undefined || m[2] === undefined)
+    throw new UsageError(
+      `--anchor "${s}" must be <seq>:<64 hex digits>, as printed by a previous verification`,
+    );
+  return { seq: Number(m[1]), hash: Buffer.from(m[2], 'hex') };
+}
+
+/** "14d", "12h", "30m", "90s", or plain seconds. */
+export function parseDuration(s: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(d|h|m|s)?$/.exec(s.trim());
+  if (!m || m[1] === undefined) throw new UsageError(`${what} "${s}" is not a duration like 14d, 12h, 30m`);
+  const unit = { d: 86400, h: 3600, m: 60, s: 1 }[(m[2] ?? 's') as 'd' | 'h' | 'm' | 's'];
+  return Number(m[1]) * unit * 1000;
+}
+
+function parseLimits(list: string[]): Limits {
+  const out: Limits = { ...DEFAULT_LIMITS };
+  for (const item of list) {
+    const m = /^(\w+)=(\d+(?:\.\d+)?)$/.exec(item);
+    if (!m || m[1] === undefined || m[2] === undefined)
+      throw new UsageError(`--limit "${item}" must be name=number`);
+    if (!(m[1] in out))
+      throw new UsageError(`--limit: unknown bound ${m[1]} (known: ${Object.keys(out).join(', ')})`);
+    (out as unknown as Record<string, number>)[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+export function toVerifyOptions(f: CommonFlags): VerifyOptions {
+  const now = new Date();
+  const opts = defaultVerifyOptions({
+    at: f.at ? parseTime(f.at, '--at') : now,
+    now,
+    strict: f.strict === true,
+    anchors: (f.anchor ?? []).map(parseAnchor),
+    hosts: f.host ?? [],
+    limits: parseLimits(f.limit ?? []),
+  });
+  if (f.profile) {
+    try {
+      opts.profile = loadProfile(f.profile);
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  if (f.expiringWithin) opts.expiringWithinMs = parseDuration(f.expiringWithin, '--expiring-within');
+  if (f.trustedRoot)
+    opts.trustedRoot = { path: f.trustedRoot, data: readInputFile(f.trustedRoot, 16 * 1024 * 1024) };
+  return opts;
+}
+
+export function requireReadableFile(path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new UsageError(
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  if (!st.isFile() && !st.isDirectory()) throw new UsageError(`${path} is not a regular file or directory`);
+}
+
+export function readInputFile(path: string, max: number): Buffer {
+  requireReadableFile(path);
+  const st = statSync(path);
+  if (st.size > max) throw new UsageError(`${path} is larger than ${max} bytes`);
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export function useColor(f: CommonFlags): boolean {
+  if (f.color === false) return false;
+  if (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '') return false;
+  return process.stdout.isTTY === true;
+}
+
+/** Print the report (text or JSON), write --report, return the exit code. */
+export function emitReport(r: Report, f: CommonFlags): number {
+  const json = JSON.stringify(r, null, 2) + '\n';
+  if (f.report) {
+    try {
+      writeFileSync(f.report, json, { mode: 0o644 });
+    } catch (e) {
+      throw new UsageError(
+        `cannot write --report ${f.report}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+  if (f.json) process.stdout.write(json);
+  else process.stdout.write(renderText(r, makeStyle(useColor(f)), { quiet: f.quiet === true }));
+  return r.exitCode;
+}

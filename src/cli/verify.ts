@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { verifyBackup } from '../verify/backup.js';
+import {
+  addCommonOptions,
+  collect,
+  emitReport,
+  requireReadableFile,
+  toVerifyOptions,
+  type CommonFlags,
+} from './common.js';
+
+export function registerVerify(program: Command, setCode: (c: number) => void): void {
+  const cmd = program
+    .command('verify')
+    .description(
+      'verify a whole backup archive: archive, dump, audit chain, TUF metadata, certificates, cross-checks',
+    )
+    .argument('<archive>', 'backup archive (tar or tar.gz, detected by content)')
+    .option(
+      '--host <address>',
+      'DNS name or IP address the server certificate must cover (repeatable)',
+      collect,
+      [],
+    )
+    .option('--trusted-root <root.json>', 'the root devices were provisioned with (kept outside the backup)')
+    .option(
+      '--expiring-within <duration>',
+      'warn about metadata and certificates that expire within, e.g. 14d',
+    );
+  addCommonOptions(cmd).action(async (archive: string, flags: CommonFlags) => {
+    requireReadableFile(archive);
+    const opts = toVerifyOptions(flags);
+    const report = await verifyBackup(archive, opts, 'verify');
+    setCode(emitReport(report, flags));
+  });
+}

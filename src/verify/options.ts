@@ -1,0 +1,71 @@
+// Options shared by every verifying command, with the documented defaults of every bound.
+import type { Anchor } from '../chain/replay.js';
+import { DEFAULT_REPLAY_TUNING } from '../chain/replay.js';
+import type { ArchiveLimits } from '../archive/types.js';
+import { DEFAULT_ARCHIVE_LIMITS } from '../archive/types.js';
+import type { SeverityOverrides } from '../findings/severity.js';
+import type { Profile } from '../profile/profile.js';
+import { DEFAULT_PROFILE } from '../profile/profile.js';
+
+export interface Limits extends ArchiveLimits {
+  /** Longest COPY line (one row) read, bytes. */
+  maxLineBytes: number;
+  maxTocEntries: number;
+  maxTocStringBytes: number;
+  /** Reorder window of the chain replay, records. */
+  reorderWindow: number;
+  /** Records per spill run kept in memory. */
+  spillMemRecords: number;
+  /** Temporary disk for the reorder spill, bytes. */
+  maxSpillBytes: number;
+  /** Rows kept per cross-checked table (devices, artifacts, trust_state, secrets). */
+  maxTableRows: number;
+  maxTableBytes: number;
+  /** Findings stored per run (the rest are counted). */
+  maxFindings: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  ...DEFAULT_ARCHIVE_LIMITS,
+  maxLineBytes: 64 * 1024 * 1024,
+  maxTocEntries: 1_000_000,
+  maxTocStringBytes: 64 * 1024 * 1024,
+  reorderWindow: DEFAULT_REPLAY_TUNING.window,
+  spillMemRecords: DEFAULT_REPLAY_TUNING.spillMemRecords,
+  maxSpillBytes: DEFAULT_REPLAY_TUNING.maxSpillBytes,
+  maxTableRows: 1_000_000,
+  maxTableBytes: 256 * 1024 * 1024,
+  maxFindings: 100_000,
+};
+
+export interface VerifyOptions {
+  /** Reference time of every time-based check. */
+  at: Date;
+  /** The real current time (expiry "by now", for restores). */
+  now: Date;
+  strict: boolean;
+  profile: Profile;
+  anchors: Anchor[];
+  hosts: string[];
+  trustedRoot?: { path: string; data: Buffer };
+  expiringWithinMs?: number;
+  limits: Limits;
+  severityOverrides?: SeverityOverrides;
+  /** Which steps run (audit runs the chain alone). */
+  steps: { chain: boolean; tuf: boolean; certs: boolean; cross: boolean };
+}
+
+export function defaultVerifyOptions(over: Partial<VerifyOptions> = {}): VerifyOptions {
+  const now = new Date();
+  return {
+    at: now,
+    now,
+    strict: false,
+    profile: DEFAULT_PROFILE,
+    anchors: [],
+    hosts: [],
+    limits: DEFAULT_LIMITS,
+    steps: { chain: true, tuf: true, certs: true, cross: true },
+    ...over,
+  };
+}
