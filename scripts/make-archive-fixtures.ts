@@ -2,15 +2,14 @@
 // per container/format and one per defect. Made with real tools: GNU tar (/usr/bin/tar), the `tar`
 // npm package (its Pack for one archive, its Header encoder for hostile headers GNU tar refuses to
 // write), openssl for the certificates, node:crypto for the keys, age-encryption for the age file.
-// Keys come from fixed seeds; certificates and the age file differ on each run (openssl 3.0 cannot
-// fix notBefore, age uses a fresh file key), which the tests do not depend on.
+// Everything is byte-identical on every run (fixed seeds, dates and mtimes) except the age file and
+// its identity: age always uses a fresh identity and file key.
 //
 // Run: npx tsc -p tsconfig.json && node dist/scripts/make-archive-fixtures.js
 import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey } from 'node:crypto';
 import {
   chmodSync,
-  cpSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -36,17 +35,6 @@ const GNU_TAR = '/usr/bin/tar';
 
 const work = mkdtempSync(join(tmpdir(), 'meshverify-archive-fixtures-'));
 
-/** Deterministic pseudo-random bytes (SHA-256 in counter mode). */
-function prng(label: string, n: number): Buffer {
-  const out = Buffer.alloc(n);
-  for (let i = 0, off = 0; off < n; i++, off += 32)
-    createHash('sha256')
-      .update(`${label}:${i}`)
-      .digest()
-      .copy(out, off, 0, Math.min(32, n - off));
-  return out;
-}
-
 /** An unencrypted PKCS#8 Ed25519 private key from a fixed seed. */
 function ed25519Pem(label: string): string {
   const der = Buffer.concat([
@@ -71,6 +59,31 @@ interface Material {
   serverCrt: string;
 }
 
+// `openssl ca` (unlike `req -x509` / `x509 -req` in openssl 3.0) takes fixed validity dates, and
+// Ed25519 signatures are deterministic: the certificates come out byte-identical on every run.
+const CA_CONFIG = `[ca]
+default_ca = fixture
+[fixture]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = default
+policy = any
+unique_subject = no
+copy_extensions = none
+[any]
+commonName = supplied
+[ca_ext]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[server_ext]
+basicConstraints = critical,CA:FALSE
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:meshanics.example.net
+authorityKeyIdentifier = keyid
+`;
+
 function makeMaterial(): Material {
   const dir = join(work, 'material');
   mkdirSync(dir);
@@ -82,59 +95,42 @@ function makeMaterial(): Material {
   };
   writeFileSync(join(dir, 'ca.key'), keys.ca);
   writeFileSync(join(dir, 'server.key'), keys.server);
-  writeFileSync(
-    join(dir, 'server.ext'),
-    'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:meshanics.example.net\n',
-  );
-  const base = ['-days', '3650'];
-  run(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-new',
-      '-key',
-      'ca.key',
-      '-subj',
-      '/CN=Meshanics Device CA',
-      '-set_serial',
-      '1',
-      ...base,
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-      '-out',
-      'ca.crt',
-    ],
-    dir,
-  );
-  run(
-    'openssl',
-    ['req', '-new', '-key', 'server.key', '-subj', '/CN=meshanics.example.net', '-out', 'server.csr'],
-    dir,
-  );
-  run(
-    'openssl',
-    [
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-set_serial',
-      '2',
-      ...base,
-      '-extfile',
-      'server.ext',
-      '-out',
-      'server.crt',
-    ],
-    dir,
-  );
+  writeFileSync(join(dir, 'ca.cnf'), CA_CONFIG);
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial'), '01\n');
+  const sign = (args: string[]): void =>
+    run('openssl', ['ca', '-batch', '-config', 'ca.cnf', '-keyfile', 'ca.key', '-notext', ...args], dir);
+  const request = (key: string, subject: string, out: string): void =>
+    run('openssl', ['req', '-new', '-key', key, '-subj', subject, '-out', out], dir);
+  request('ca.key', '/CN=Meshanics Device CA', 'ca.csr');
+  sign([
+    '-selfsign',
+    '-in',
+    'ca.csr',
+    '-extensions',
+    'ca_ext',
+    '-out',
+    'ca.crt',
+    '-startdate',
+    '20260101000000Z',
+    '-enddate',
+    '20360101000000Z',
+  ]);
+  request('server.key', '/CN=meshanics.example.net', 'server.csr');
+  sign([
+    '-cert',
+    'ca.crt',
+    '-in',
+    'server.csr',
+    '-extensions',
+    'server_ext',
+    '-out',
+    'server.crt',
+    '-startdate',
+    '20260101000000Z',
+    '-enddate',
+    '20280101000000Z',
+  ]);
   return {
     keys,
     caCrt: readFileSync(join(dir, 'ca.crt'), 'utf8'),

@@ -33,7 +33,12 @@ const conn = {
 
 /** Environment for pg_dump / pg_restore, with the session time zone and options chosen here. */
 function toolEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, PGHOST: conn.host, PGPORT: String(conn.port), PGUSER: conn.user };
+  const e: NodeJS.ProcessEnv = {
+    ...process.env,
+    PGHOST: conn.host,
+    PGPORT: String(conn.port),
+    PGUSER: conn.user,
+  };
   delete e.PGTZ;
   delete e.PGOPTIONS;
   delete e.PGDATABASE;
@@ -94,8 +99,18 @@ interface Dumped {
 }
 
 const DUMPS: Dumped[] = [
-  { file: 'custom.dump', args: ['-Fc'], env: { PGTZ: 'UTC' }, note: 'pg_dump -Fc, zlib default level, data offsets set' },
-  { file: 'custom-z0.dump', args: ['-Fc', '-Z0'], env: { PGTZ: 'UTC' }, note: 'pg_dump -Fc -Z0 (uncompressed blocks)' },
+  {
+    file: 'custom.dump',
+    args: ['-Fc'],
+    env: { PGTZ: 'UTC' },
+    note: 'pg_dump -Fc, zlib default level, data offsets set',
+  },
+  {
+    file: 'custom-z0.dump',
+    args: ['-Fc', '-Z0'],
+    env: { PGTZ: 'UTC' },
+    note: 'pg_dump -Fc -Z0 (uncompressed blocks)',
+  },
   {
     file: 'custom-pipe.dump',
     args: ['-Fc', '-Z6'],
@@ -103,7 +118,12 @@ const DUMPS: Dumped[] = [
     pipe: true,
     note: 'pg_dump -Fc -Z6 | cat (no data offsets), PGTZ=Asia/Kathmandu',
   },
-  { file: 'plain.sql', args: ['-Fp'], env: { PGTZ: 'America/New_York' }, note: 'pg_dump -Fp, PGTZ=America/New_York' },
+  {
+    file: 'plain.sql',
+    args: ['-Fp'],
+    env: { PGTZ: 'America/New_York' },
+    note: 'pg_dump -Fp, PGTZ=America/New_York',
+  },
   {
     file: 'plain-create.sql',
     args: ['-Fp', '--create', '-t', 'public.empty_t', '-t', 'public."Weird ""Name"""'],
@@ -226,7 +246,8 @@ async function timestampSamples(c: pg.Client): Promise<unknown[]> {
     '1883-11-18 12:00:00+00',
     '2026-11-25 22:00:00.12-05',
   ];
-  for (const [k, t] of edges.entries()) await c.query(`INSERT INTO ts_samples VALUES ($1, $2::timestamptz)`, [1000 + k, t]);
+  for (const [k, t] of edges.entries())
+    await c.query(`INSERT INTO ts_samples VALUES ($1, $2::timestamptz)`, [1000 + k, t]);
   const out: unknown[] = [];
   for (const [zi, zone] of ZONES.entries()) {
     await c.query(`SET TIME ZONE '${zone}'`);
@@ -244,7 +265,10 @@ async function timestampSamples(c: pg.Client): Promise<unknown[]> {
 
 /** Restores `file` with the real pg_restore to a script and returns its COPY sections. */
 function restoredCopies(file: string): string {
-  const r = spawnSync('pg_restore', ['-f', '-', '--data-only', file], { env: toolEnv({}), maxBuffer: 64 << 20 });
+  const r = spawnSync('pg_restore', ['-f', '-', '--data-only', file], {
+    env: toolEnv({}),
+    maxBuffer: 64 << 20,
+  });
   if (r.status !== 0) throw new Error(`pg_restore ${file} failed: ${r.stderr.toString()}`);
   const text = r.stdout.toString('utf8');
   const parts = text.split('\n').reduce<{ out: string[]; on: boolean }>(
@@ -280,7 +304,10 @@ function builtArchives(bulkRows: string[]): Array<{ file: string; note: string }
     const got = restoredCopies(join(OUT, file));
     const want = `COPY public.bulk (id, h) FROM stdin;\n${bulkRows.join('\n')}\n\\.`;
     if (got !== want) throw new Error(`pg_restore does not read ${file} as built:\n${got.slice(0, 400)}`);
-    out.push({ file, note: `built by archive-builder.ts as archive ${version.join('.')}, read back by the real pg_restore` });
+    out.push({
+      file,
+      note: `built by archive-builder.ts as archive ${version.join('.')}, read back by the real pg_restore`,
+    });
   }
   return out;
 }
@@ -296,12 +323,14 @@ async function main(): Promise<void> {
   try {
     await c.query(SCHEMA);
     await c.query(ROWS);
-    const serverVersion = (await c.query<{ v: string }>(`SELECT setting AS v FROM pg_settings WHERE name = 'server_version'`)).rows[0]?.v;
+    const serverVersion = (
+      await c.query<{ v: string }>(`SELECT setting AS v FROM pg_settings WHERE name = 'server_version'`)
+    ).rows[0]?.v;
     for (const d of DUMPS) dump(d);
     const tables = await expectedTables(c);
-    const bulk = (await c.query<{ r: string }>(`SELECT id::text || E'\t' || h AS r FROM public.bulk ORDER BY ctid`)).rows.map(
-      (x) => x.r,
-    );
+    const bulk = (
+      await c.query<{ r: string }>(`SELECT id::text || E'\t' || h AS r FROM public.bulk ORDER BY ctid`)
+    ).rows.map((x) => x.r);
     const built = builtArchives(bulk);
     const pgDumpVersion = execFileSync('pg_dump', ['--version']).toString().trim();
     writeFileSync(
@@ -311,14 +340,20 @@ async function main(): Promise<void> {
           database: DB,
           serverVersion,
           pgDump: pgDumpVersion,
-          dumps: Object.fromEntries([...DUMPS.map((d) => [d.file, d.note]), ...built.map((b) => [b.file, b.note])]),
+          dumps: Object.fromEntries([
+            ...DUMPS.map((d) => [d.file, d.note]),
+            ...built.map((b) => [b.file, b.note]),
+          ]),
           tables,
         },
         null,
         1,
       ) + '\n',
     );
-    writeFileSync(join(OUT, 'timestamps.json'), JSON.stringify(await timestampSamples(c), null, 0).replace(/\},\{/g, '},\n{') + '\n');
+    writeFileSync(
+      join(OUT, 'timestamps.json'),
+      JSON.stringify(await timestampSamples(c), null, 0).replace(/\},\{/g, '},\n{') + '\n',
+    );
   } finally {
     await c.end();
     await admin.query(`DROP DATABASE IF EXISTS ${DB}`);

@@ -88,6 +88,9 @@ export interface ScaleResult {
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUCKETS = 4;
+/** Stream buffers deep enough that row generation (this thread) and compression (libuv's pool)
+ *  overlap instead of taking turns. */
+const OVERLAP = { writableHighWaterMark: 8 << 20, readableHighWaterMark: 1 << 20, chunkSize: 64 << 10 };
 
 type Sink = (b: Buffer) => Promise<void>;
 
@@ -140,7 +143,7 @@ async function writeCustom(
       continue;
     }
     await file.write(blockStart(e.dumpId));
-    const deflate = createDeflate({ level: DEFAULT_COMPRESSION });
+    const deflate = createDeflate({ level: DEFAULT_COMPRESSION, ...OVERLAP });
     const framer = new ChunkFramer();
     // Compression runs on libuv's pool while this thread makes rows.
     const consumer = (async () => {
@@ -187,7 +190,7 @@ async function writePlain(
   let gzip: ReturnType<typeof createGzip> | undefined;
   if (gz) {
     // `pg_dump -Fp | gzip`: the gzip runs on libuv's pool while this thread makes rows.
-    const g = createGzip({ level: 6 });
+    const g = createGzip({ level: 6, ...OVERLAP });
     gzip = g;
     sink = (b) => writeTo(g, b);
     done = (async () => {

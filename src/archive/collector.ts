@@ -114,8 +114,19 @@ export class EntryCollector implements TarSink {
     private readonly archivePath: string,
   ) {
     const p = opts.profile.paths;
-    const layoutPaths = [...p.dumps, p.tufMetadata, p.tufKeys, p.certs, p.serverCert, p.serverKey, p.caCert, p.caKey];
-    const reserved = new Set(layoutPaths.map((x) => normalizeEntryPath(x).comps[0] ?? '').filter((x) => x !== ''));
+    const layoutPaths = [
+      ...p.dumps,
+      p.tufMetadata,
+      p.tufKeys,
+      p.certs,
+      p.serverCert,
+      p.serverKey,
+      p.caCert,
+      p.caKey,
+    ];
+    const reserved = new Set(
+      layoutPaths.map((x) => normalizeEntryPath(x).comps[0] ?? '').filter((x) => x !== ''),
+    );
     this.top = new TopFolder(reserved);
     this.dumpPaths = new Set(p.dumps.map((x) => normalizeEntryPath(x).rel));
     this.dumpDirs = [...new Set(p.dumps.map((x) => dirOf(normalizeEntryPath(x).rel)))];
@@ -291,11 +302,19 @@ export class EntryCollector implements TarSink {
         rec,
         {},
         `Path occurs again (entry ${prev.info.index} at offset ${prev.info.offset}); this later entry wins`,
-        { firstIndex: prev.info.index, firstOffset: prev.info.offset, index: info.index, offset: info.offset },
+        {
+          firstIndex: prev.info.index,
+          firstOffset: prev.info.offset,
+          index: info.index,
+          offset: info.offset,
+        },
       );
     this.lastByKey.set(norm.rel, rec);
 
-    if (nonUtf8) this.pend('ARCHIVE_NAME_NOT_UTF8', rec, {}, `Entry name is not UTF-8: ${rawPath}`, { escaped: rawPath });
+    if (nonUtf8)
+      this.pend('ARCHIVE_NAME_NOT_UTF8', rec, {}, `Entry name is not UTF-8: ${rawPath}`, {
+        escaped: rawPath,
+      });
     if (norm.absolute) this.pend('ARCHIVE_ABSOLUTE_PATH', rec, {}, 'Absolute path: never extracted');
     if (norm.dotdot) this.pend('ARCHIVE_DOTDOT_PATH', rec, {}, 'Path with a ".." component: never extracted');
     if (kind === 'chardev' || kind === 'blockdev' || kind === 'fifo')
@@ -315,7 +334,10 @@ export class EntryCollector implements TarSink {
         `Mode ${octal(mode)} has the ${(mode & 0o4000) !== 0 ? 'setuid' : 'setgid'} bit`,
         { mode: octal(mode) },
       );
-    if ((mode & 0o1000) !== 0) this.pend('ARCHIVE_STICKY_BIT', rec, {}, `Mode ${octal(mode)} has the sticky bit`, { mode: octal(mode) });
+    if ((mode & 0o1000) !== 0)
+      this.pend('ARCHIVE_STICKY_BIT', rec, {}, `Mode ${octal(mode)} has the sticky bit`, {
+        mode: octal(mode),
+      });
     return rec;
   }
 
@@ -462,7 +484,8 @@ export class EntryCollector implements TarSink {
 
   // ---- the end ----
 
-  /** Whether any entry-level work can be reported (the stream was tar). */
+  /** Final paths, files, layout and the entry findings. `parsed`: the stream was tar (else only
+   *  pending findings are reported); `partial`: the pass did not read the archive to its end. */
   finalize(parsed: boolean, partial: boolean): Finalized {
     const topFolder = parsed ? this.top.final() : null;
     for (const r of this.recs) r.info.path = stripTop(r.norm, topFolder);
@@ -472,7 +495,7 @@ export class EntryCollector implements TarSink {
       this.flush();
       return { topFolder, files, layout: empty, entries: this.recs.map((r) => r.info) };
     }
-    if (this.recs.length === 0) {
+    if (this.recs.length === 0 && !partial) {
       this.pend('ARCHIVE_EMPTY', undefined, { path: this.archivePath }, 'The archive holds no entries', {
         parser: this.badArchive ?? null,
       });
@@ -545,7 +568,8 @@ export class EntryCollector implements TarSink {
         if (r.kind === 'symlink') {
           const resolved = posix.normalize(posix.join(dirOf(path), target));
           if (target.startsWith('/')) outside = 'absolute target';
-          else if (resolved === '..' || resolved.startsWith('../')) outside = 'target resolves above the archive root';
+          else if (resolved === '..' || resolved.startsWith('../'))
+            outside = 'target resolves above the archive root';
         } else {
           const t = normalizeEntryPath(target);
           if (t.absolute) outside = 'absolute target';
@@ -553,10 +577,16 @@ export class EntryCollector implements TarSink {
           else if (!seen.has(stripTop(t, top))) outside = 'target is not an earlier entry of the archive';
         }
         if (outside)
-          this.pend('ARCHIVE_LINK_OUTSIDE', r, {}, `${r.kind === 'symlink' ? 'Symbolic' : 'Hard'} link to ${target}: ${outside}`, {
-            linkpath: target,
-            kind: r.kind,
-          });
+          this.pend(
+            'ARCHIVE_LINK_OUTSIDE',
+            r,
+            {},
+            `${r.kind === 'symlink' ? 'Symbolic' : 'Hard'} link to ${target}: ${outside}`,
+            {
+              linkpath: target,
+              kind: r.kind,
+            },
+          );
         const folder = trust.find((f) => (f === '' ? dirOf(path) === '' : isUnder(path, f)));
         if (folder !== undefined)
           this.pend(
@@ -577,9 +607,15 @@ export class EntryCollector implements TarSink {
       if (r.kind !== 'file' || r.role === 'dump' || !r.isKey) continue;
       const mode = r.info.mode;
       if ((mode & 0o177) !== 0)
-        this.pend('ARCHIVE_KEY_MODE_LOOSE', r, {}, `Private key file with mode ${octal(mode)} (must be 0600 or stricter)`, {
-          mode: octal(mode),
-        });
+        this.pend(
+          'ARCHIVE_KEY_MODE_LOOSE',
+          r,
+          {},
+          `Private key file with mode ${octal(mode)} (must be 0600 or stricter)`,
+          {
+            mode: octal(mode),
+          },
+        );
       const d = dirOf(p);
       if (!keyDirs.has(d)) keyDirs.set(d, r);
     }

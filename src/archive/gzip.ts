@@ -28,7 +28,8 @@ type HeaderParse = number | 'more' | string;
 
 /** Length of the gzip member header at the start of `b`, 'more' if incomplete, or an error text. */
 function parseHeader(b: Buffer): HeaderParse {
-  if (b.length < 10) return b.length >= 2 && (b[0] !== 0x1f || b[1] !== 0x8b) ? 'not a gzip member header' : 'more';
+  if (b.length < 10)
+    return b.length >= 2 && (b[0] !== 0x1f || b[1] !== 0x8b) ? 'not a gzip member header' : 'more';
   if (b[0] !== 0x1f || b[1] !== 0x8b) return 'not a gzip member header';
   if (b[2] !== 8) return 'unknown compression method';
   const flg = b[3] ?? 0;
@@ -80,7 +81,8 @@ export class GzipReader {
       for (;;) {
         if (state === 'header') {
           if (carry.length === 0 && !(await pull())) {
-            if (this.members === 0) throw new GzipError('truncated', this.consumed, 'no gzip data', undefined);
+            if (this.members === 0)
+              throw new GzipError('truncated', this.consumed, 'no gzip data', undefined);
             return;
           }
           // after a member, bytes without the gzip magic are padding or trailing data, not a member
@@ -90,23 +92,29 @@ export class GzipReader {
           }
           const h = parseHeader(carry);
           if (h === 'more') {
-            if (carry.length > MAX_HEADER) throw new GzipError('corrupt', this.consumed, 'gzip header too long', undefined);
+            if (carry.length > MAX_HEADER)
+              throw new GzipError('corrupt', this.consumed, 'gzip header too long', undefined);
             if (!(await pull())) {
               if (this.members > 0) {
                 this.trailingAt = this.consumed;
                 return;
               }
-              throw new GzipError('truncated', this.consumed + carry.length, 'the gzip data ends inside a member header', 'Z_BUF_ERROR');
+              throw new GzipError(
+                'truncated',
+                this.consumed + carry.length,
+                'the gzip data ends inside a member header',
+                'Z_BUF_ERROR',
+              );
             }
             continue;
           }
           if (typeof h === 'string') throw new GzipError('corrupt', this.consumed, h, undefined);
           carry = carry.subarray(h);
           this.consumed += h;
-          const fresh = new InflateRaw({ chunkSize: 64 * 1024 });
+          const fresh = new InflateRaw({});
           fresh.on('data', (b: Buffer) => out.push(b));
-          fresh.on('error', (e: Error) => {
-            infErr = e;
+          fresh.on('error', (e: unknown) => {
+            infErr = e instanceof Error ? e : new Error(String(e));
           });
           inf = fresh;
           crc = 0;
@@ -114,13 +122,23 @@ export class GzipReader {
           state = 'body';
         } else if (state === 'body') {
           if (carry.length === 0 && !(await pull()))
-            throw new GzipError('truncated', this.consumed, 'the gzip data ends inside a member', 'Z_BUF_ERROR');
+            throw new GzipError(
+              'truncated',
+              this.consumed,
+              'the gzip data ends inside a member',
+              'Z_BUF_ERROR',
+            );
           const slice = carry.subarray(0, SLICE);
           out = [];
           inf?.write(slice);
           if (infErr !== undefined) {
             const code: unknown = Reflect.get(infErr, 'code');
-            throw new GzipError('corrupt', this.consumed, infErr.message, typeof code === 'string' ? code : undefined);
+            throw new GzipError(
+              'corrupt',
+              this.consumed,
+              infErr.message,
+              typeof code === 'string' ? code : undefined,
+            );
           }
           // node:zlib's sync path sets bytesWritten to the input this call consumed
           const used = inf?.handle?.bytesWritten ?? slice.length;
@@ -142,11 +160,21 @@ export class GzipReader {
         } else if (state === 'trailer') {
           if (carry.length < 8) {
             if (!(await pull()))
-              throw new GzipError('truncated', this.consumed + carry.length, 'the gzip data ends inside a member trailer', 'Z_BUF_ERROR');
+              throw new GzipError(
+                'truncated',
+                this.consumed + carry.length,
+                'the gzip data ends inside a member trailer',
+                'Z_BUF_ERROR',
+              );
             continue;
           }
           if (carry.readUInt32LE(0) !== crc >>> 0 || carry.readUInt32LE(4) !== isize)
-            throw new GzipError('corrupt', this.consumed, 'incorrect data check (CRC-32 or length mismatch)', 'Z_DATA_ERROR');
+            throw new GzipError(
+              'corrupt',
+              this.consumed,
+              'incorrect data check (CRC-32 or length mismatch)',
+              'Z_DATA_ERROR',
+            );
           carry = carry.subarray(8);
           this.consumed += 8;
           this.members++;

@@ -99,7 +99,11 @@ class Pass {
     private readonly facts: ArchiveFacts,
   ) {}
 
-  private add(code: string, message: string, detail?: Parameters<ArchiveOptions['findings']['add']>[3]): void {
+  private add(
+    code: string,
+    message: string,
+    detail?: Parameters<ArchiveOptions['findings']['add']>[3],
+  ): void {
     this.opts.findings.add(code, { path: this.name }, message, detail);
   }
 
@@ -141,7 +145,8 @@ class Pass {
     try {
       plainIt = await decrypt(Readable.from(this.raw.chunks(), { objectMode: false }));
     } catch (e) {
-      if (this.raw.error === undefined) this.add('ARCHIVE_DECRYPT_FAILED', `Decryption failed: ${messageOf(e)}`);
+      if (this.raw.error === undefined)
+        this.add('ARCHIVE_DECRYPT_FAILED', `Decryption failed: ${messageOf(e)}`);
       return false;
     }
     const plain = new ChunkSource(plainIt);
@@ -149,7 +154,8 @@ class Pass {
     try {
       head = await plain.peek(HEAD);
     } catch (e) {
-      if (this.raw.error === undefined) this.add('ARCHIVE_DECRYPT_FAILED', `Decryption failed: ${messageOf(e)}`);
+      if (this.raw.error === undefined)
+        this.add('ARCHIVE_DECRYPT_FAILED', `Decryption failed: ${messageOf(e)}`);
       await plain.close();
       return false;
     }
@@ -197,9 +203,15 @@ class Pass {
         if (c.length > 0) await driver.write(c);
         if (over) {
           limitHit = true;
-          this.limit(col, driver, 'maxDecompressedBytes', `More than ${limits.maxDecompressedBytes} bytes after decompression`, {
-            maxDecompressedBytes: limits.maxDecompressedBytes,
-          });
+          this.limit(
+            col,
+            driver,
+            'maxDecompressedBytes',
+            `More than ${limits.maxDecompressedBytes} bytes after decompression`,
+            {
+              maxDecompressedBytes: limits.maxDecompressedBytes,
+            },
+          );
           break;
         }
         if (gz && tarBytes > RATIO_AFTER) {
@@ -212,7 +224,12 @@ class Pass {
               driver,
               'maxRatio',
               `Decompression ratio ${ratio.toFixed(0)}:1 is above ${limits.maxRatio}:1 (a decompression bomb?)`,
-              { maxRatio: limits.maxRatio, ratio: Math.round(ratio), compressedBytes: compressed, decompressedBytes: tarBytes },
+              {
+                maxRatio: limits.maxRatio,
+                ratio: Math.round(ratio),
+                compressedBytes: compressed,
+                decompressedBytes: tarBytes,
+              },
             );
             break;
           }
@@ -227,9 +244,13 @@ class Pass {
     const end = await driver.end();
     this.facts.tarBytes = tarBytes;
     if (col.notTar !== undefined) {
-      this.add('ARCHIVE_NOT_TAR', `The ${decrypted ? 'decrypted' : 'decompressed'} data is not a tar stream: ${col.notTar}`, {
-        inside: decrypted ? (kind === 'tar.gz' ? 'age+gzip' : 'age') : 'gzip',
-      });
+      this.add(
+        'ARCHIVE_NOT_TAR',
+        `The ${decrypted ? 'decrypted' : 'decompressed'} data is not a tar stream: ${col.notTar}`,
+        {
+          inside: decrypted ? (kind === 'tar.gz' ? 'age+gzip' : 'age') : 'gzip',
+        },
+      );
       return false;
     }
     if (col.firstBlock?.kind === 'tar-nomagic')
@@ -240,14 +261,22 @@ class Pass {
       if (this.raw.error !== undefined) {
         // reported by the caller as ARCHIVE_UNREADABLE
       } else if (decrypted && decrypted.error !== undefined) {
-        this.add('ARCHIVE_DECRYPT_FAILED', `Decryption failed after ${decrypted.bytes} bytes: ${messageOf(decrypted.error)}`, {
-          plaintextOffset: decrypted.bytes,
-        });
+        this.add(
+          'ARCHIVE_DECRYPT_FAILED',
+          `Decryption failed after ${decrypted.bytes} bytes: ${messageOf(decrypted.error)}`,
+          {
+            plaintextOffset: decrypted.bytes,
+          },
+        );
       } else if (streamErr instanceof GzipError) {
         this.gzipError(streamErr, end, driver);
         streamOk = false;
       } else
-        this.opts.findings.add('RUN_INTERNAL_ERROR', { path: this.name }, `The archive pass failed: ${messageOf(streamErr)}`);
+        this.opts.findings.add(
+          'RUN_INTERNAL_ERROR',
+          { path: this.name },
+          `The archive pass failed: ${messageOf(streamErr)}`,
+        );
     }
     if (gz?.trailingAt !== undefined && !stoppedByLimit)
       col.pend(

@@ -9,7 +9,12 @@ import { baseOf, dirOf, isUnder, normalizeEntryPath } from './paths.js';
 import { ROOT_FILE_NAME, looksLikeCertificate, looksLikePrivateKey, looksLikeTufRoot } from './sniff.js';
 import type { ArchiveLayout } from './types.js';
 
-type Report = (code: ArchiveCode, loc: Location, message: string, detail?: { [k: string]: JsonValue }) => void;
+type Report = (
+  code: ArchiveCode,
+  loc: Location,
+  message: string,
+  detail?: { [k: string]: JsonValue },
+) => void;
 
 interface FolderStats {
   roots: number;
@@ -24,7 +29,10 @@ function hasFilesUnder(files: string[], folder: string): boolean {
 }
 
 /** Best folder by score; ties go to the shallower, then the alphabetically first. */
-function best(stats: Map<string, FolderStats>, score: (s: FolderStats, dir: string) => number): string | undefined {
+function best(
+  stats: Map<string, FolderStats>,
+  score: (s: FolderStats, dir: string) => number,
+): string | undefined {
   let pick: string | undefined;
   let pickScore = 0;
   for (const [dir, s] of stats) {
@@ -33,7 +41,9 @@ function best(stats: Map<string, FolderStats>, score: (s: FolderStats, dir: stri
     if (
       pick === undefined ||
       sc > pickScore ||
-      (sc === pickScore && (dir.split('/').length < pick.split('/').length || (dir.split('/').length === pick.split('/').length && dir < pick)))
+      (sc === pickScore &&
+        (dir.split('/').length < pick.split('/').length ||
+          (dir.split('/').length === pick.split('/').length && dir < pick)))
     ) {
       pick = dir;
       pickScore = sc;
@@ -79,7 +89,9 @@ export function locateLayout(files: MemorySource, profile: Profile, report: Repo
       def: normalizeEntryPath(profile.paths.tufKeys).rel,
       // private keys without certificates, preferring files named for the online roles
       sniff: (exclude: string | undefined) =>
-        best(stats, (s, dir) => (s.keys > 0 && s.certs === 0 && dir !== exclude ? s.onlineKeys * 10 + s.keys : 0)),
+        best(stats, (s, dir) =>
+          s.keys > 0 && s.certs === 0 && dir !== exclude ? s.onlineKeys * 10 + s.keys : 0,
+        ),
     },
   ];
   const layout: ArchiveLayout = { dumps: [], tufMetadata: undefined, tufKeys: undefined, certs: undefined };
@@ -98,9 +110,14 @@ export function locateLayout(files: MemorySource, profile: Profile, report: Repo
         { default: k.def },
       );
     } else
-      report('ARCHIVE_LAYOUT_MISSING', { path: k.def, field: k.field }, `No ${k.what}: ${k.def}/ is absent and no folder looks like one`, {
-        default: k.def,
-      });
+      report(
+        'ARCHIVE_LAYOUT_MISSING',
+        { path: k.def, field: k.field },
+        `No ${k.what}: ${k.def}/ is absent and no folder looks like one`,
+        {
+          default: k.def,
+        },
+      );
   }
   return layout;
 }

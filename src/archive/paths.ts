@@ -60,7 +60,10 @@ export function rawPaxPath(body: Buffer): Buffer | undefined {
     const eq = rec.indexOf(0x3d);
     if (eq > 0 && rec.subarray(0, eq).toString('latin1') === 'path') {
       // the record ends with '\n'
-      found = rec.subarray(eq + 1, rec.length > 0 && rec[rec.length - 1] === 0x0a ? rec.length - 1 : rec.length);
+      found = rec.subarray(
+        eq + 1,
+        rec.length > 0 && rec[rec.length - 1] === 0x0a ? rec.length - 1 : rec.length,
+      );
     }
     pos += len;
   }
@@ -75,12 +78,15 @@ export function rawLongName(body: Buffer): Buffer {
 
 /**
  * Tracks whether every entry sits under one common top folder. Known only at the end of the
- * stream; `tentative()` is the best guess so far. A candidate that is itself a folder of the
- * backup layout ('db', 'tuf', 'certs', …) is never a top folder: stripping it would break the layout.
+ * stream. A candidate that is itself a folder of the backup layout ('db', 'tuf', 'certs', …) is
+ * never a top folder: stripping it would break the layout.
  */
 export class TopFolder {
   private cand: string | null | undefined;
   private inside = false;
+  /** Evidence while streaming: the archive opened with the candidate's own directory entry, or
+   *  an entry under it continues with a layout folder (top/db/…). */
+  private likely = false;
   constructor(private readonly reserved: ReadonlySet<string>) {}
 
   add(n: NormPath, isDir: boolean): void {
@@ -90,21 +96,28 @@ export class TopFolder {
       this.cand = null;
       return;
     }
-    if (this.cand === undefined) this.cand = first;
-    else if (this.cand !== first) {
+    if (this.cand === undefined) {
+      this.cand = first;
+      if (n.comps.length === 1) this.likely = true;
+    } else if (this.cand !== first) {
       this.cand = null;
       return;
     }
-    if (n.comps.length > 1) this.inside = true;
+    if (n.comps.length > 1) {
+      this.inside = true;
+      if (this.reserved.has(n.comps[1] ?? '')) this.likely = true;
+    }
   }
 
+  /** The best guess while streaming (what onDump sees); `final()` decides. */
   tentative(): string | undefined {
-    return typeof this.cand === 'string' && !this.reserved.has(this.cand) ? this.cand : undefined;
+    return typeof this.cand === 'string' && this.likely && !this.reserved.has(this.cand)
+      ? this.cand
+      : undefined;
   }
 
   final(): string | null {
-    const t = this.tentative();
-    return t !== undefined && this.inside ? t : null;
+    return typeof this.cand === 'string' && this.inside && !this.reserved.has(this.cand) ? this.cand : null;
   }
 }
 

@@ -22,10 +22,7 @@ export interface HeaderAt {
 }
 
 export type FirstBlock =
-  | { kind: 'tar' }
-  | { kind: 'tar-nomagic' }
-  | { kind: 'empty' }
-  | { kind: 'not-tar'; reason: string };
+  { kind: 'tar' } | { kind: 'tar-nomagic' } | { kind: 'empty' } | { kind: 'not-tar'; reason: string };
 
 export interface TarSink {
   /** A first tar block was seen (or the stream ended before one). */
@@ -85,7 +82,8 @@ export function classifyFirstBlock(head: Buffer): FirstBlock {
   const wrapped = wrapperFormat(head);
   if (wrapped) return { kind: 'not-tar', reason: `${wrapped} data, not a tar header` };
   if (head.length === 0) return { kind: 'not-tar', reason: 'no data' };
-  if (head.length < BLOCK) return { kind: 'not-tar', reason: `only ${head.length} bytes: shorter than one tar block` };
+  if (head.length < BLOCK)
+    return { kind: 'not-tar', reason: `only ${head.length} bytes: shorter than one tar block` };
   const block = head.subarray(0, BLOCK);
   const magic = block.subarray(257, 263).toString('latin1');
   if (magic === 'ustar\u0000' || magic === 'ustar ') return { kind: 'tar' };

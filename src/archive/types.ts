@@ -29,14 +29,7 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
 };
 
 export type EntryKind =
-  | 'file'
-  | 'directory'
-  | 'symlink'
-  | 'hardlink'
-  | 'chardev'
-  | 'blockdev'
-  | 'fifo'
-  | 'unsupported';
+  'file' | 'directory' | 'symlink' | 'hardlink' | 'chardev' | 'blockdev' | 'fifo' | 'unsupported';
 
 export interface EntryInfo {
   /** Path after stripping the common top folder, '/'-separated, no leading './'.

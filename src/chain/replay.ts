@@ -35,6 +35,8 @@ export interface ReplayOptions {
   spillMemRecords: number;
   /** Temporary disk allowed for spills (bytes). */
   maxSpillBytes: number;
+  /** Sees every record as it arrives (in dump order), e.g. to compare with a restored database. */
+  tap?: (r: ChainRecord) => void;
 }
 
 export const DEFAULT_REPLAY_TUNING = {
@@ -52,6 +54,10 @@ export interface ChainFacts {
   headHash: string | null;
   /** occurred_at of the head record (UTC), when known. */
   headOccurredAt: string | null;
+  /** The newest finite occurred_at of any record (UTC), for the dump-age cross-check. */
+  newestOccurredAt: string | null;
+  /** The same, as epoch microseconds (null when no finite time was seen). */
+  newestMicros: number | null;
   /** True when no chain finding of error severity or worse was raised. */
   intact: boolean;
   /** Records displaced beyond the reorder window and merged back from temporary disk. */
@@ -288,6 +294,7 @@ export class ChainReplay {
   private spillFailed = false;
   private lateCount = 0;
   private readonly pending = new PendingLinks();
+  private newest = -Infinity;
 
   constructor(private readonly opts: ReplayOptions) {
     this.out = new ChainCoalescer(opts.findings, opts.table);
@@ -329,6 +336,8 @@ export class ChainReplay {
 
   push(r: ChainRecord): void {
     this.count++;
+    if (this.opts.tap) this.opts.tap(r);
+    if (r.ts > this.newest && r.ts !== Infinity) this.newest = r.ts;
     if (r.seq < this.first) this.first = r.seq;
     if (r.seq > this.maxSeq) this.maxSeq = r.seq;
     if (r.seq <= this.main.last.seq && !this.main.lastIsGenesis) {
@@ -392,6 +401,8 @@ export class ChainReplay {
       last: head ? head.seq : null,
       headHash: head ? head.hash.toString('hex') : null,
       headOccurredAt: head && !Number.isNaN(head.ts) ? formatMicros(head.ts) : null,
+      newestOccurredAt: Number.isFinite(this.newest) ? formatMicros(this.newest) : null,
+      newestMicros: Number.isFinite(this.newest) ? this.newest : null,
       intact: false, // decided by the caller from the findings' severities
       lateRecords: this.lateCount,
       anchors: [...this.anchors.values()].map(({ hash: _h, ...rest }) => rest),

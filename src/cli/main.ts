@@ -2,11 +2,16 @@
 // 2 could not run (bad usage, unreadable input, an encrypted archive without a usable key).
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { registerSections } from '../report/sections.js';
 import { UsageError } from './common.js';
 import { registerVerify } from './verify.js';
 import { registerAudit } from './audit.js';
+import { registerCerts } from './certs.js';
+import { registerRestore } from './restore.js';
+import { registerDb } from './db.js';
 
 export async function main(argv: string[]): Promise<void> {
+  registerSections();
   const program = new Command();
   program
     .name('meshverify')
@@ -21,6 +26,9 @@ export async function main(argv: string[]): Promise<void> {
   };
   registerVerify(program, setCode);
   registerAudit(program, setCode);
+  registerCerts(program, setCode);
+  registerRestore(program, setCode);
+  registerDb(program, setCode);
   try {
     await program.parseAsync(argv);
     process.exitCode = code;

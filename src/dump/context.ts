@@ -36,7 +36,11 @@ export class ReadContext {
     message: string,
     detail?: { [k: string]: JsonValue },
   ): void {
-    const l: Location = { path: this.opts.path, ...loc };
+    const l: Location = { path: this.opts.path };
+    // Only the fields that apply (no undefined keys in reports).
+    for (const [k, v] of Object.entries(loc) as Array<[keyof Location, Location[keyof Location]]>) {
+      if (v !== undefined) (l as Record<string, unknown>)[k] = v;
+    }
     if (l.offset !== undefined && l.offsetOf === undefined) l.offsetOf = this.offsetOf;
     this.opts.findings.add(code, l, message, detail);
   }

@@ -67,7 +67,11 @@ export class CopyScan {
         if (this.lineBytes > this.maxLineBytes && this.longRow === 0) this.longRow = this.rows + 1;
         return end;
       }
-      if (nl > p ? buf[nl - 1] === BSLASH && trailingOddBackslashes(buf, p, nl, this.escapeNext) : this.escapeNext) {
+      if (
+        nl > p
+          ? buf[nl - 1] === BSLASH && trailingOddBackslashes(buf, p, nl, this.escapeNext)
+          : this.escapeNext
+      ) {
         // An escaped newline: part of the current line.
         this.escapeNext = false;
         this.lineBytes += nl + 1 - p;

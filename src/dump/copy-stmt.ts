@@ -148,16 +148,19 @@ export function insertTarget(text: string): string | undefined {
 
 /**
  * Database named by psql's "\connect NAME" or "\connect -reuse-previous=on "dbname='NAME'"" (the
- * forms pg_dump writes). The line excludes the newline.
+ * forms pg_dump's appendPsqlMetaConnect writes). The line excludes the newline.
  */
 export function connectTarget(line: string): string | undefined {
   const m = /^\\(?:c|connect)\s+(.*)$/.exec(line.trim());
   if (!m) return undefined;
   let rest = (m[1] ?? '').trim();
   if (rest.startsWith('-reuse-previous=')) {
+    // appendPsqlMetaConnect: fmtId("dbname=" + appendConnStrVal(name)).
     rest = rest.replace(/^-reuse-previous=\S+\s*/, '');
-    const conn = /^"?dbname='((?:[^'\\]|\\.|'')*)'/.exec(rest);
-    if (conn) return (conn[1] ?? '').replace(/\\(.)/g, '$1').replace(/''/g, "'");
+    const conn = rest.startsWith('"') ? (readIdentifier(rest, 0)?.value ?? '') : rest;
+    const m = /^dbname=(?:'((?:[^'\\]|\\.)*)'|(\S+))/.exec(conn);
+    if (m) return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2];
+    return undefined;
   }
   if (rest.startsWith('"')) {
     const id = readIdentifier(rest, 0);

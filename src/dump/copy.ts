@@ -302,7 +302,8 @@ export class CopyRowSplitter {
         this.keep(chunk, p, n);
         return;
       }
-      const escaped = nl > p ? chunk[nl - 1] === BSLASH && oddRun(chunk, p, nl, this.escapeNext) : this.escapeNext;
+      const escaped =
+        nl > p ? chunk[nl - 1] === BSLASH && oddRun(chunk, p, nl, this.escapeNext) : this.escapeNext;
       this.escapeNext = false;
       if (escaped) {
         this.keep(chunk, p, nl + 1);

@@ -62,28 +62,39 @@ export type StopReason = 'eof' | 'bad';
 
 export class TocReader {
   stop: StopReason | null = null;
+  /** The part being read, for truncation findings. */
+  private part: 'header' | 'table of contents' = 'header';
 
   constructor(
     private readonly r: ByteReader,
     private readonly ctx: ReadContext,
   ) {}
 
-  private eof(where: string): null {
+  /** The input ended inside `field` of the header or TOC. */
+  private eof(field: string): null {
     this.stop = 'eof';
     this.ctx.damaged = true;
+    if (this.r.stopped) return null; // a bound or abort, not a short dump
+    const where = this.part;
     this.ctx.add(
       'DUMP_TRUNCATED',
-      { offset: this.r.offset },
-      `The custom dump ends inside its ${where}`,
+      { offset: this.r.offset, field: field === where ? undefined : field },
+      `The custom dump ends inside its ${where}${field === where ? '' : ` (${field})`}`,
       { where },
     );
     return null;
   }
 
-  private bad(code: 'DUMP_HEADER_INVALID' | 'DUMP_TOC_INVALID', at: number, msg: string, detail: Record<string, string | number>): null {
+  private bad(
+    code: 'DUMP_HEADER_INVALID' | 'DUMP_TOC_INVALID',
+    at: number,
+    msg: string,
+    detail: Record<string, string | number>,
+    field?: string,
+  ): null {
     this.stop = 'bad';
     this.ctx.damaged = true;
-    this.ctx.add(code, { offset: at }, msg, detail);
+    this.ctx.add(code, { offset: at, field }, msg, detail);
     return null;
   }
 
@@ -112,17 +123,25 @@ export class TocReader {
       // ReadStr takes any negative length as NULL; pg_dump writes only -1.
       if (len !== -1) {
         this.ctx.damaged = true;
-        this.ctx.add('DUMP_TOC_INVALID', { offset: at, field: where }, `The ${where} string has a negative length (${len})`, {
-          length: len,
-        });
+        this.ctx.add(
+          'DUMP_TOC_INVALID',
+          { offset: at, field: where },
+          `The ${where} string has a negative length (${len})`,
+          {
+            length: len,
+          },
+        );
       }
       return null;
     }
     if (len > INT_MAX) {
-      this.bad('DUMP_TOC_INVALID', at, `The ${where} string claims ${len} bytes (more than a C int)`, {
-        field: where,
-        length: len,
-      });
+      this.bad(
+        'DUMP_TOC_INVALID',
+        at,
+        `The ${where} string claims ${len} bytes (more than a C int)`,
+        { length: len },
+        where,
+      );
       return undefined;
     }
     if (keep && len > this.ctx.opts.maxTocStringBytes) {
@@ -214,15 +233,21 @@ export class TocReader {
         );
         return null;
       }
-      return this.bad('DUMP_HEADER_INVALID', fmtAt, `Archive format byte ${fmt} is not the custom format (1)`, {
-        format: fmt,
-      });
+      return this.bad(
+        'DUMP_HEADER_INVALID',
+        fmtAt,
+        `Archive format byte ${fmt} is not the custom format (1)`,
+        {
+          format: fmt,
+        },
+      );
     }
     let compression: Compression;
     if (version >= K_VERS_1_15) {
       const algo = await this.byte('header');
       if (algo === null) return null;
-      compression = algo === 0 ? 'none' : algo === 1 ? 'zlib' : algo === 2 ? 'lz4' : algo === 3 ? 'zstd' : 'unknown';
+      compression =
+        algo === 0 ? 'none' : algo === 1 ? 'zlib' : algo === 2 ? 'lz4' : algo === 3 ? 'zstd' : 'unknown';
       facts.compression = compression === 'unknown' ? `unknown(${algo})` : compression;
     } else {
       const level = await this.int(intSize, 'header');
@@ -253,12 +278,15 @@ export class TocReader {
 
   /** ReadToc. Null when the TOC could not be read (a finding says why). */
   async toc(h: ArchiveHeader): Promise<TocEntry[] | null> {
+    this.part = 'table of contents';
     const { intSize } = h;
     const at = this.r.offset;
     const count = await this.int(intSize, 'table of contents');
     if (count === null) return null;
     if (count < 0 || count > INT_MAX) {
-      return this.bad('DUMP_TOC_INVALID', at, `The table of contents claims ${count} entries`, { entries: count });
+      return this.bad('DUMP_TOC_INVALID', at, `The table of contents claims ${count} entries`, {
+        entries: count,
+      });
     }
     if (count > this.ctx.opts.maxTocEntries) {
       this.stop = 'bad';
@@ -301,7 +329,8 @@ export class TocReader {
       }
       return s;
     };
-    const skipStr = async (field: string): Promise<boolean> => (await this.str(intSize, field, false)) !== undefined;
+    const skipStr = async (field: string): Promise<boolean> =>
+      (await this.str(intSize, field, false)) !== undefined;
     if (!(await skipStr('tableoid')) || !(await skipStr('oid'))) return null;
     const tag = await keepStr('tag');
     if (tag === undefined) return null;
@@ -309,7 +338,9 @@ export class TocReader {
     if (desc === undefined) return null;
     if ((await this.int(intSize, where)) === null) return null; // section
     if (!(await skipStr('defn')) || !(await skipStr('dropStmt'))) return null;
-    const copyStmt = await keepStr('copyStmt');
+    // Only data entries need their COPY statement: others are skipped (memory stays small).
+    const wanted = desc === 'TABLE DATA';
+    const copyStmt = wanted ? await keepStr('copyStmt') : (await skipStr('copyStmt')) ? null : undefined;
     if (copyStmt === undefined) return null;
     const namespace = await keepStr('namespace');
     if (namespace === undefined) return null;
@@ -339,9 +370,14 @@ export class TocReader {
     for (let i = 0; i < h.offSize; i++) {
       const v = ob[i] ?? 0;
       if (i >= 8 && v !== 0) {
-        return this.bad('DUMP_TOC_INVALID', flagAt, `TOC entry ${dumpId} has a data offset too large for a file`, {
-          dumpId,
-        });
+        return this.bad(
+          'DUMP_TOC_INVALID',
+          flagAt,
+          `TOC entry ${dumpId} has a data offset too large for a file`,
+          {
+            dumpId,
+          },
+        );
       }
       dataPos += v * mul;
       mul *= 256;

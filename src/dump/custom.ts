@@ -111,10 +111,15 @@ class DataReader {
       if (type !== BLK_DATA && type !== BLK_BLOBS) {
         this.broken = true;
         this.ctx.damaged = true;
-        this.ctx.add('DUMP_BLOCK_INVALID', { offset: at }, `Unknown data block type ${type}; the rest of the dump cannot be read`, {
-          reason: 'unknown-type',
-          type,
-        });
+        this.ctx.add(
+          'DUMP_BLOCK_INVALID',
+          { offset: at },
+          `Unknown data block type ${type}; the rest of the dump cannot be read`,
+          {
+            reason: 'unknown-type',
+            type,
+          },
+        );
         break;
       }
       const id = await r.readInt(intSize);
@@ -125,18 +130,36 @@ class DataReader {
       const e = this.byId.get(id);
       let end: BodyEnd;
       if (type === BLK_BLOBS) {
-        if (!e) this.blockProblem(at, id, 'unknown-entry', `A large-object block names TOC entry ${id}, which does not exist`);
+        if (!e)
+          this.blockProblem(
+            at,
+            id,
+            'unknown-entry',
+            `A large-object block names TOC entry ${id}, which does not exist`,
+          );
         else this.noteBlock(e, at);
         end = await this.skipBlobs();
       } else if (!e) {
-        this.blockProblem(at, id, 'unknown-entry', `A data block names TOC entry ${id}, which does not exist`);
+        this.blockProblem(
+          at,
+          id,
+          'unknown-entry',
+          `A data block names TOC entry ${id}, which does not exist`,
+        );
         end = await this.skipChunks();
       } else if (this.blockAt.has(id)) {
         this.blockProblem(at, id, 'duplicate', `TOC entry ${id} has a second data block`, entryTable(e));
         end = await this.skipChunks();
       } else {
         this.noteBlock(e, at);
-        if (!e.hadDumper) this.blockProblem(at, id, 'no-data-entry', `TOC entry ${id} has no data but has a data block`, entryTable(e));
+        if (!e.hadDumper)
+          this.blockProblem(
+            at,
+            id,
+            'no-data-entry',
+            `TOC entry ${id} has no data but has a data block`,
+            entryTable(e),
+          );
         end = e.desc === 'TABLE DATA' ? await this.tableBlock(e, at) : await this.skipChunks();
       }
       if (end === 'eof') {
@@ -158,6 +181,7 @@ class DataReader {
   private truncated(at: number, where: string): void {
     this.broken = true;
     this.ctx.damaged = true;
+    if (this.r.stopped) return; // a bound or abort, not a short dump
     this.ctx.add('DUMP_TRUNCATED', { offset: at }, `The custom dump ends inside a ${where}`, { where });
   }
 
@@ -176,7 +200,10 @@ class DataReader {
    * Reads the chunks of a BLK_DATA body, handing each chunk's bytes (as input slices) to `fn`
    * (synchronous unless it returns a promise).
    */
-  private async chunks(fn: ((b: Buffer) => Promise<void> | undefined) | null, where: () => string | undefined): Promise<BodyEnd> {
+  private async chunks(
+    fn: ((b: Buffer) => Promise<void> | undefined) | null,
+    where: () => string | undefined,
+  ): Promise<BodyEnd> {
     const r = this.r;
     for (;;) {
       const lenAt = r.offset;
@@ -186,10 +213,15 @@ class DataReader {
       if (len < 0 || len > INT_MAX) {
         this.broken = true;
         this.ctx.damaged = true;
-        this.ctx.add('DUMP_BLOCK_INVALID', { offset: lenAt, table: where() }, `A data chunk claims ${len} bytes; the rest of the dump cannot be read`, {
-          reason: 'bad-chunk-length',
-          length: len,
-        });
+        this.ctx.add(
+          'DUMP_BLOCK_INVALID',
+          { offset: lenAt, table: where() },
+          `A data chunk claims ${len} bytes; the rest of the dump cannot be read`,
+          {
+            reason: 'bad-chunk-length',
+            length: len,
+          },
+        );
         return 'bad';
       }
       if (!fn) {
@@ -229,15 +261,24 @@ class DataReader {
     if (e.overlong) return this.skipChunks(); // already reported (LIMIT_EXCEEDED)
     if (e.copyStmt === null || e.copyStmt === '') {
       ctx.damaged = true;
-      ctx.add('DUMP_TABLE_NOT_COPY', { table: fallback, offset: at }, `The data of ${fallback} is not COPY text (pg_dump --inserts?)`);
+      ctx.add(
+        'DUMP_TABLE_NOT_COPY',
+        { table: fallback, offset: at },
+        `The data of ${fallback} is not COPY text (pg_dump --inserts?)`,
+      );
       return this.skipChunks();
     }
     const ref = parseCopyStatement(e.copyStmt);
     if (!ref) {
       ctx.damaged = true;
-      ctx.add('DUMP_COPY_STATEMENT_INVALID', { table: fallback, offset: at }, `The COPY statement of ${fallback} cannot be parsed`, {
-        statement: e.copyStmt.slice(0, 200),
-      });
+      ctx.add(
+        'DUMP_COPY_STATEMENT_INVALID',
+        { table: fallback, offset: at },
+        `The COPY statement of ${fallback} cannot be parsed`,
+        {
+          statement: e.copyStmt.slice(0, 200),
+        },
+      );
       return this.skipChunks();
     }
     if (ref.schema === '' && e.namespace) ref.schema = e.namespace;
@@ -245,9 +286,14 @@ class DataReader {
     const comp = this.h.compression;
     if (comp !== 'none' && comp !== 'zlib') {
       ctx.damaged = true;
-      ctx.add('DUMP_UNSUPPORTED_COMPRESSION', { table: key, offset: at }, `The data of ${key} is ${comp}-compressed, which cannot be read here`, {
-        compression: ctx.facts.compression ?? comp,
-      });
+      ctx.add(
+        'DUMP_UNSUPPORTED_COMPRESSION',
+        { table: key, offset: at },
+        `The data of ${key} is ${comp}-compressed, which cannot be read here`,
+        {
+          compression: ctx.facts.compression ?? comp,
+        },
+      );
       ctx.emitFacts();
       // The consumer learns the table exists but gets no rows.
       try {
@@ -306,7 +352,7 @@ class DataReader {
       }
     }
     if (end === 'eof' || end === 'bad') {
-      if (end === 'eof') {
+      if (end === 'eof' && !this.r.stopped) {
         this.broken = true;
         ctx.damaged = true;
         const rows = feed.rows;
@@ -369,9 +415,14 @@ class DataReader {
       if (e.desc !== 'TABLE DATA' || !e.hadDumper || this.blockAt.has(e.dumpId)) continue;
       const table = entryTable(e);
       this.ctx.damaged = true;
-      this.ctx.add('DUMP_TABLE_DATA_MISSING', { table, offset: e.at }, `The dump holds no data block for ${table ?? `entry ${e.dumpId}`}`, {
-        dumpId: e.dumpId,
-      });
+      this.ctx.add(
+        'DUMP_TABLE_DATA_MISSING',
+        { table, offset: e.at },
+        `The dump holds no data block for ${table ?? `entry ${e.dumpId}`}`,
+        {
+          dumpId: e.dumpId,
+        },
+      );
     }
   }
 }

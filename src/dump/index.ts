@@ -9,7 +9,14 @@ import { StreamInflater, pieces } from './inflate.js';
 import { readPlain } from './plain.js';
 import type { DumpFacts, DumpReadOptions, DumpSink } from './types.js';
 
-export type { DumpFacts, DumpFormat, DumpReadOptions, DumpSink, TableDataHandler, TableRef } from './types.js';
+export type {
+  DumpFacts,
+  DumpFormat,
+  DumpReadOptions,
+  DumpSink,
+  TableDataHandler,
+  TableRef,
+} from './types.js';
 export { DUMP_CODES, type DumpCode } from './codes.js';
 export {
   COPY_NULL,
@@ -42,7 +49,11 @@ const SNIFF = 512;
  * COPY rows to `sink`. Never throws for bad input: every problem is a finding in
  * `opts.findings`. Resolves with the facts once the whole input has been consumed.
  */
-export async function readDump(input: AsyncIterable<Buffer>, opts: DumpReadOptions, sink: DumpSink): Promise<DumpFacts> {
+export async function readDump(
+  input: AsyncIterable<Buffer>,
+  opts: DumpReadOptions,
+  sink: DumpSink,
+): Promise<DumpFacts> {
   const facts: DumpFacts = {
     path: opts.path,
     format: 'unknown',
@@ -69,7 +80,11 @@ export async function readDump(input: AsyncIterable<Buffer>, opts: DumpReadOptio
   }
   if (raw?.inputError !== undefined) {
     facts.complete = false;
-    ctx.add('DUMP_INPUT_ERROR', { offset: raw.offset, offsetOf: 'dump' }, `Reading the dump failed: ${errText(raw.inputError)}`);
+    ctx.add(
+      'DUMP_INPUT_ERROR',
+      { offset: raw.offset, offsetOf: 'dump' },
+      `Reading the dump failed: ${errText(raw.inputError)}`,
+    );
   }
   ctx.emitFacts();
   return facts;
@@ -110,11 +125,18 @@ function withLimit(raw: ByteReader, max: number): ByteReader {
 async function readInner(r: ByteReader, ctx: ReadContext, gzipped: boolean): Promise<void> {
   const head = await r.peek(SNIFF);
   const kind = sniff(head);
-  if (kind === 'empty') {
+  if (r.stopped && (kind === 'empty' || kind === 'unknown')) {
+    // Stopped (bound or abort) before the format could be told: nothing to say about the content.
+  } else if (kind === 'empty') {
     ctx.damaged = true;
-    ctx.add('DUMP_UNRECOGNIZED', { offset: 0 }, gzipped ? 'The gzip file holds no data' : 'The dump file is empty', {
-      reason: 'empty',
-    });
+    ctx.add(
+      'DUMP_UNRECOGNIZED',
+      { offset: 0 },
+      gzipped ? 'The gzip file holds no data' : 'The dump file is empty',
+      {
+        reason: 'empty',
+      },
+    );
   } else if (kind === 'custom') {
     await readCustom(r, ctx);
   } else if (kind === 'plain' || kind === 'plain-no-header') {
@@ -122,9 +144,14 @@ async function readInner(r: ByteReader, ctx: ReadContext, gzipped: boolean): Pro
   } else if (kind === 'tar') {
     ctx.facts.format = 'tar';
     ctx.damaged = true;
-    ctx.add('DUMP_UNSUPPORTED_FORMAT', { offset: 0 }, 'This is a pg_dump tar-format archive (-Ft), which is not read here', {
-      format: 'tar',
-    });
+    ctx.add(
+      'DUMP_UNSUPPORTED_FORMAT',
+      { offset: 0 },
+      'This is a pg_dump tar-format archive (-Ft), which is not read here',
+      {
+        format: 'tar',
+      },
+    );
   } else {
     ctx.damaged = true;
     ctx.add(
@@ -133,7 +160,10 @@ async function readInner(r: ByteReader, ctx: ReadContext, gzipped: boolean): Pro
       kind === 'gzip'
         ? 'The gzip file holds another gzip stream, not a dump'
         : 'The file is neither a pg_dump custom archive nor a plain SQL dump',
-      { reason: kind === 'gzip' ? 'nested-gzip' : 'unknown-content', magic: head.subarray(0, 8).toString('hex') },
+      {
+        reason: kind === 'gzip' ? 'nested-gzip' : 'unknown-content',
+        magic: head.subarray(0, 8).toString('hex'),
+      },
     );
   }
   if (r.limited) {

@@ -6,7 +6,14 @@
 // comment "-- PostgreSQL database dump complete" tells the dump was written whole.
 import type { ByteReader } from './byte-reader.js';
 import type { ReadContext } from './context.js';
-import { connectTarget, insertTarget, isCopyFromStdin, parseCopyStatement, startsWithKeyword, tableKey } from './copy-stmt.js';
+import {
+  connectTarget,
+  insertTarget,
+  isCopyFromStdin,
+  parseCopyStatement,
+  startsWithKeyword,
+  tableKey,
+} from './copy-stmt.js';
 import { TableFeed } from './feed.js';
 
 const LF = 0x0a;
@@ -31,7 +38,11 @@ const META_CAP = 4096;
 export async function readPlain(r: ByteReader, ctx: ReadContext, headerSeen: boolean): Promise<void> {
   ctx.facts.format = 'plain';
   if (!headerSeen) {
-    ctx.add('DUMP_PLAIN_HEADER_MISSING', { offset: 0 }, 'The file does not start with pg_dump’s "PostgreSQL database dump" header');
+    ctx.add(
+      'DUMP_PLAIN_HEADER_MISSING',
+      { offset: 0 },
+      'The file does not start with pg_dump’s "PostgreSQL database dump" header',
+    );
   }
   const p = new PlainScanner(ctx);
   let feed: TableFeed | null = null;
@@ -76,9 +87,14 @@ export async function readPlain(r: ByteReader, ctx: ReadContext, headerSeen: boo
   }
   if (!p.trailerSeen) {
     ctx.damaged = true;
-    ctx.add('DUMP_TRUNCATED', { offset: eofAt }, 'The plain dump has no "PostgreSQL database dump complete" trailer: it was cut short', {
-      where: 'trailer',
-    });
+    ctx.add(
+      'DUMP_TRUNCATED',
+      { offset: eofAt },
+      'The plain dump has no "PostgreSQL database dump complete" trailer: it was cut short',
+      {
+        where: 'trailer',
+      },
+    );
     return;
   }
   if (!ctx.damaged) ctx.facts.complete = true;
@@ -309,7 +325,8 @@ class PlainScanner {
     if (c === 0x27) {
       this.lex = Lex.SQuote;
       this.quotePending = false;
-      this.sqEscapes = !this.stdStrings || ((this.prevByte === 0x45 || this.prevByte === 0x65) && this.eStringPrefix());
+      this.sqEscapes =
+        !this.stdStrings || ((this.prevByte === 0x45 || this.prevByte === 0x65) && this.eStringPrefix());
     } else if (c === 0x22) {
       this.lex = Lex.DQuote;
       this.quotePending = false;
@@ -331,7 +348,11 @@ class PlainScanner {
   private stmtByte(c: number): void {
     if (!this.inStmt) return;
     if (this.stmtLen >= this.stmtCap) {
-      if (this.stmtCap === SHORT_CAP && this.stmtLen === SHORT_CAP && startsWithKeyword(this.stmt.toString('latin1', 0, 8), 'COPY')) {
+      if (
+        this.stmtCap === SHORT_CAP &&
+        this.stmtLen === SHORT_CAP &&
+        startsWithKeyword(this.stmt.toString('latin1', 0, 8), 'COPY')
+      ) {
         this.stmtCap = Math.max(SHORT_CAP, this.ctx.opts.maxLineBytes);
       }
       if (this.stmtLen >= this.stmtCap) {
@@ -361,7 +382,11 @@ class PlainScanner {
       if (t !== undefined && !this.reportedInserts.has(t) && this.reportedInserts.size < 10_000) {
         this.reportedInserts.add(t);
         this.ctx.damaged = true;
-        this.ctx.add('DUMP_TABLE_NOT_COPY', { table: t, offset: this.stmtAt }, `The data of ${t} is INSERT statements, not COPY text`);
+        this.ctx.add(
+          'DUMP_TABLE_NOT_COPY',
+          { table: t, offset: this.stmtAt },
+          `The data of ${t} is INSERT statements, not COPY text`,
+        );
       }
     } else if (this.stmtOverflow) {
       return;
@@ -377,7 +402,11 @@ class PlainScanner {
     if (this.stmtOverflow) {
       // Its data follows anyway: skip it without a table name.
       ctx.damaged = true;
-      ctx.add('LIMIT_EXCEEDED', { offset: this.stmtAt, limit: 'maxLineBytes' }, `A COPY statement is longer than maxLineBytes (${ctx.opts.maxLineBytes}); its data was skipped`);
+      ctx.add(
+        'LIMIT_EXCEEDED',
+        { offset: this.stmtAt, limit: 'maxLineBytes' },
+        `A COPY statement is longer than maxLineBytes (${ctx.opts.maxLineBytes}); its data was skipped`,
+      );
       this.copyAfterEol = { key: undefined, ref: undefined };
       return;
     }
@@ -386,9 +415,14 @@ class PlainScanner {
     const ref = parseCopyStatement(text);
     if (!ref) {
       ctx.damaged = true;
-      ctx.add('DUMP_COPY_STATEMENT_INVALID', { offset: this.stmtAt }, 'A COPY statement cannot be parsed; its data was skipped', {
-        statement: text.slice(0, 200),
-      });
+      ctx.add(
+        'DUMP_COPY_STATEMENT_INVALID',
+        { offset: this.stmtAt },
+        'A COPY statement cannot be parsed; its data was skipped',
+        {
+          statement: text.slice(0, 200),
+        },
+      );
       this.copyAfterEol = { key: undefined, ref: undefined };
       return;
     }
@@ -411,7 +445,13 @@ class PlainScanner {
 }
 
 function isTagChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c >= 0x80 || (c >= 0x30 && c <= 0x39);
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    c === 0x5f ||
+    c >= 0x80 ||
+    (c >= 0x30 && c <= 0x39)
+  );
 }
 
 function isIdentChar(c: number): boolean {

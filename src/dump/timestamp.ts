@@ -48,7 +48,9 @@ function civilFromDays(days: number): void {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   cd = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -105,7 +107,13 @@ export function parseTimestamptz(buf: Buffer, start: number, end: number, out: T
   if (ydigits < 4 || ydigits > 7 || year === 0) return false;
   // "-MM-DD HH:MM:SS" is 15 bytes, then at least "+HH".
   if (end - p < 18) return false;
-  if (buf[p] !== 0x2d || buf[p + 3] !== 0x2d || buf[p + 6] !== 0x20 || buf[p + 9] !== 0x3a || buf[p + 12] !== 0x3a) {
+  if (
+    buf[p] !== 0x2d ||
+    buf[p + 3] !== 0x2d ||
+    buf[p + 6] !== 0x20 ||
+    buf[p + 9] !== 0x3a ||
+    buf[p + 12] !== 0x3a
+  ) {
     return false;
   }
   const month = two(buf, p + 1);
@@ -113,7 +121,17 @@ export function parseTimestamptz(buf: Buffer, start: number, end: number, out: T
   const hour = two(buf, p + 7);
   const minute = two(buf, p + 10);
   const second = two(buf, p + 13);
-  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59
+  ) {
     return false;
   }
   p += 15;
@@ -158,7 +176,8 @@ export function parseTimestamptz(buf: Buffer, start: number, end: number, out: T
   if (day > daysInMonth(astroYear, month)) return false;
   const offset = (oh * 3600 + om * 60 + os) * (sign === 0x2b ? 1 : -1);
   out.infinite = 0;
-  out.epochSec = daysFromCivil(astroYear, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second - offset;
+  out.epochSec =
+    daysFromCivil(astroYear, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second - offset;
   out.micros = micros;
   return true;
 }

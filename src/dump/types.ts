@@ -25,11 +25,16 @@ export interface DumpFacts {
   /** Custom format: creation time as written (local time of the dumping machine, no zone),
    *  "YYYY-MM-DD HH:MM:SS". Plain dumps carry none. */
   createdLocal?: string;
-  /** Rows per table ("schema.table"), counted from the COPY data. */
+  /** Rows per table, counted from the COPY data. The key is schema and table name joined by "."
+   *  as they are (no quoting): "public.audit_log", 'public.Weird "Name"'. A table cut short has
+   *  its complete rows; a table whose data could not be read at all (unsupported compression,
+   *  unparseable COPY statement, INSERT form) is absent. Rows end at newlines not escaped by a
+   *  backslash, as COPY FROM reads them (copy.ts CopyRowSplitter splits them the same way). */
   rowCounts: Record<string, number>;
   /** TOC entry count (custom) or statement-level facts. */
   tocEntries?: number;
-  /** True when the dump was read to its proper end (trailer seen, all blocks read). */
+  /** True when the dump was read to its proper end (trailer seen, all blocks read) and every
+   *  table's data was read whole; false after any finding about damage or unreadable data. */
   complete: boolean;
 }
 

@@ -8,6 +8,8 @@ import { CHAIN_CODES } from '../chain/codes.js';
 import { RUN_CODES } from './run-codes.js';
 import { TUF_CODES } from '../tuf/codes.js';
 import { X509_CODES } from '../x509/codes.js';
+import { CROSS_CODES } from '../cross/codes.js';
+import { RESTORE_CODES } from '../restore/codes.js';
 
 export interface CodeInfo {
   severity: Severity;
@@ -23,6 +25,8 @@ export const ALL_CODES: Readonly<Record<string, CodeInfo>> = Object.freeze({
   ...withArea(CHAIN_CODES, 'chain'),
   ...withArea(TUF_CODES, 'tuf'),
   ...withArea(X509_CODES, 'x509'),
+  ...withArea(CROSS_CODES, 'cross'),
+  ...withArea(RESTORE_CODES, 'restore'),
 });
 
 function withArea(

@@ -106,13 +106,12 @@ export function verifyTuf(input: TufInput, opts: TufOptions): TufReport {
       }
     }
   } else {
-    findings.check(
-      'tuf.top-level',
-      'tuf',
-      'timestamp → snapshot → targets (5.4-5.6)',
-      'skipped',
-      'no usable root',
-    );
+    for (const [id, title] of [
+      ['tuf.top-level', 'timestamp → snapshot → targets (5.4-5.6)'],
+      ['tuf.delegations', 'delegated targets roles (5.6.7)'],
+      ['tuf.targets', 'every target resolves to the role that signs it (5.6.7)'],
+    ] as const)
+      findings.check(id, 'tuf', title, 'skipped', 'no usable root metadata');
   }
   if (input.keys || (input.extraPrivateKeys?.length ?? 0) > 0) {
     const c = chain;
@@ -123,7 +122,8 @@ export function verifyTuf(input: TufInput, opts: TufOptions): TufReport {
     );
   } else findings.check('tuf.keys', 'tuf', 'key custody', 'skipped', 'no key folder given');
 
-  phase('tuf.files', 'every metadata file is accounted for', () => {
+  phase('tuf.files', 'every metadata file is accounted for; repository-wide quirks', () => {
+    ctx.flushAggregates();
     for (const p of input.metadata.list()) {
       if (ctx.used.has(p) || /^[1-9][0-9]*\.root\.json$/.test(p)) continue;
       if (unreferenced.length < 1000) unreferenced.push(p);
@@ -131,7 +131,7 @@ export function verifyTuf(input: TufInput, opts: TufOptions): TufReport {
         ctx.add('TUF_FILE_UNREFERENCED', { path: p }, `${p} is not referenced by the verified metadata`);
     }
   });
-  ctx.flushAggregates();
+  ctx.flushAggregates(); // no-op unless the phase above failed
 
   const roles: RoleReport[] = [];
   if (chain) roles.push(chain.report);

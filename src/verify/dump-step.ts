@@ -56,6 +56,7 @@ export async function verifyDumpStream(
           window: opts.limits.reorderWindow,
           spillMemRecords: opts.limits.spillMemRecords,
           maxSpillBytes: opts.limits.maxSpillBytes,
+          ...(opts.chainTap ? { tap: opts.chainTap } : {}),
         });
         const handler = new AuditRowsHandler(ref, mapped.index, {
           profile: p,
@@ -68,7 +69,7 @@ export async function verifyDumpStream(
         return handler;
       }
       for (const [role, name] of smallRoles) {
-        if (ref.name === name && opts.steps.cross) {
+        if (ref.name === name && (opts.steps.cross || opts.steps.certs)) {
           const c = new TableRowsCollector(
             ref,
             findings,

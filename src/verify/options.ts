@@ -1,5 +1,6 @@
 // Options shared by every verifying command, with the documented defaults of every bound.
 import type { Anchor } from '../chain/replay.js';
+import type { ChainRecord } from '../chain/record.js';
 import { DEFAULT_REPLAY_TUNING } from '../chain/replay.js';
 import type { ArchiveLimits } from '../archive/types.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../archive/types.js';
@@ -51,6 +52,8 @@ export interface VerifyOptions {
   expiringWithinMs?: number;
   limits: Limits;
   severityOverrides?: SeverityOverrides;
+  /** Sees every audit record of the archive's chain in dump order (restore compares with it). */
+  chainTap?: (r: ChainRecord) => void;
   /** Which steps run (audit runs the chain alone). */
   steps: { chain: boolean; tuf: boolean; certs: boolean; cross: boolean };
 }

@@ -22,7 +22,12 @@ const LAYOUT_FILES = [
   'tuf/metadata/targets.json',
   'tuf/metadata/timestamp.json',
 ];
-const DEFAULT_LAYOUT = { dumps: ['db/meshanics.dump'], tufMetadata: 'tuf/metadata', tufKeys: 'tuf/keys', certs: 'certs' };
+const DEFAULT_LAYOUT = {
+  dumps: ['db/meshanics.dump'],
+  tufMetadata: 'tuf/metadata',
+  tufKeys: 'tuf/keys',
+  certs: 'certs',
+};
 
 function headerAt(file: string, offset: number): Header {
   const fd = openSync(file, 'r');
@@ -96,7 +101,9 @@ test("no top folder: './' prefixes normalised, topFolder null", async () => {
   assert.deepEqual(r.findings.list, []);
   assert.deepEqual(r.result.files.list(), LAYOUT_FILES);
   assert.deepEqual(r.result.layout, DEFAULT_LAYOUT);
-  assert.ok(r.result.entries.some((e) => e.rawPath === './db/meshanics.dump' && e.path === 'db/meshanics.dump'));
+  assert.ok(
+    r.result.entries.some((e) => e.rawPath === './db/meshanics.dump' && e.path === 'db/meshanics.dump'),
+  );
   assert.equal(r.result.entries[0]?.rawPath, './');
   assert.equal(r.result.entries[0]?.path, '');
 });

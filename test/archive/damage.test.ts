@@ -90,7 +90,10 @@ test('garbage after the gzip stream (tar complete): ARCHIVE_TRAILING_DATA, not c
   const tmp = tempDir();
   t.after(tmp.cleanup);
   const file = join(tmp.dir, 'gz-trailing.tar.gz');
-  writeFileSync(file, Buffer.concat([readFileSync(fixture('clean.tar.gz')), Buffer.from('GARBAGE AFTER GZIP')]));
+  writeFileSync(
+    file,
+    Buffer.concat([readFileSync(fixture('clean.tar.gz')), Buffer.from('GARBAGE AFTER GZIP')]),
+  );
   const r = await read(file);
   only(r, 'ARCHIVE_TRAILING_DATA');
   assert.deepEqual(problemCodes(r), ['ARCHIVE_TRAILING_DATA']);
@@ -104,7 +107,7 @@ test('garbage after the gzip stream (tar complete): ARCHIVE_TRAILING_DATA, not c
 /** Offsets of the header blocks of a tar stream made only of small entries. */
 function headerOffsets(tar: Buffer): number[] {
   const out: number[] = [];
-  for (let off = 0; off + 512 <= tar.length; ) {
+  for (let off = 0; off + 512 <= tar.length;) {
     const h = new Header(tar.subarray(off, off + 512));
     if (h.nullBlock) break;
     out.push(off);

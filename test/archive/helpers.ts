@@ -8,7 +8,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Header, type HeaderData } from 'tar';
 import { readArchive, readArchiveStream } from '../../src/archive/index.js';
-import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits, type ArchiveOptions, type ArchiveResult } from '../../src/archive/types.js';
+import {
+  DEFAULT_ARCHIVE_LIMITS,
+  type ArchiveLimits,
+  type ArchiveOptions,
+  type ArchiveResult,
+} from '../../src/archive/types.js';
 import { Findings } from '../../src/findings/collector.js';
 import type { Finding } from '../../src/findings/types.js';
 import { DEFAULT_PROFILE, type Profile } from '../../src/profile/profile.js';
@@ -68,7 +73,11 @@ export async function read(path: string, o: RunOptions = {}): Promise<Run> {
   return { result, findings, dumps };
 }
 
-export async function readStream(input: AsyncIterable<Uint8Array>, name: string, o: RunOptions = {}): Promise<Run> {
+export async function readStream(
+  input: AsyncIterable<Uint8Array>,
+  name: string,
+  o: RunOptions = {},
+): Promise<Run> {
   const findings = new Findings();
   const dumps: DumpSeen[] = [];
   const result = await readArchiveStream(input, name, options(findings, dumps, o));
@@ -111,7 +120,10 @@ const MTIME = new Date('2026-11-26T03:00:00Z');
 /** One ustar header block. */
 export function header(path: string, size: number, extra: HeaderData = {}): Buffer {
   const block = Buffer.alloc(512);
-  new Header({ path, mode: 0o644, uid: 0, gid: 0, size, mtime: MTIME, type: 'File', ...extra }).encode(block, 0);
+  new Header({ path, mode: 0o644, uid: 0, gid: 0, size, mtime: MTIME, type: 'File', ...extra }).encode(
+    block,
+    0,
+  );
   return block;
 }
 

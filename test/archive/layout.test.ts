@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { EntryInfo } from '../../src/archive/types.js';
 import { DEFAULT_PROFILE, type Profile } from '../../src/profile/profile.js';
 import { all, fixture, only, problemCodes, read, tarOf, tempDir } from './helpers.js';
 
@@ -83,14 +84,11 @@ test('folders absent at the default paths are found by content: ARCHIVE_LAYOUT_S
     certs: 'tls',
   });
   const found = all(r, 'ARCHIVE_LAYOUT_SNIFFED');
-  assert.deepEqual(
-    found.map((f) => [f.location.field, f.location.path]).sort(),
-    [
-      ['certs', 'tls'],
-      ['tufKeys', 'trust/online'],
-      ['tufMetadata', 'trust/repo'],
-    ],
-  );
+  assert.deepEqual(found.map((f) => [f.location.field, f.location.path]).sort(), [
+    ['certs', 'tls'],
+    ['tufKeys', 'trust/online'],
+    ['tufMetadata', 'trust/repo'],
+  ]);
   for (const f of found) assert.equal(f.severity, 'info');
   assert.deepEqual(problemCodes(r), []);
   assert.deepEqual(
@@ -106,17 +104,19 @@ test('nothing at a default folder and nothing like it: ARCHIVE_LAYOUT_MISSING (e
   writeFileSync(file, tarOf([{ path: 'db/meshanics.dump', data: Buffer.from('PGDMP fake') }]));
   const r = await read(file);
   const missing = all(r, 'ARCHIVE_LAYOUT_MISSING');
-  assert.deepEqual(
-    missing.map((f) => [f.location.field, f.location.path]).sort(),
-    [
-      ['certs', 'certs'],
-      ['tufKeys', 'tuf/keys'],
-      ['tufMetadata', 'tuf/metadata'],
-    ],
-  );
+  assert.deepEqual(missing.map((f) => [f.location.field, f.location.path]).sort(), [
+    ['certs', 'certs'],
+    ['tufKeys', 'tuf/keys'],
+    ['tufMetadata', 'tuf/metadata'],
+  ]);
   for (const f of missing) assert.equal(f.severity, 'error');
   assert.deepEqual(problemCodes(r), ['ARCHIVE_LAYOUT_MISSING']);
-  assert.deepEqual(r.result.layout, { dumps: ['db/meshanics.dump'], tufMetadata: undefined, tufKeys: undefined, certs: undefined });
+  assert.deepEqual(r.result.layout, {
+    dumps: ['db/meshanics.dump'],
+    tufMetadata: undefined,
+    tufKeys: undefined,
+    certs: undefined,
+  });
 });
 
 test('a profile path that is absent falls back to the folder found by content', async () => {
@@ -144,4 +144,86 @@ test('profile overrides: folders at the profile paths are used without a finding
   const r = await read(fixture('sniffed-layout.tar.gz'), { profile });
   assert.deepEqual(r.findings.list, []);
   assert.equal(r.result.layout.certs, 'tls');
+});
+
+test('a plain SQL dump at a non-default path is sniffed by its first line', async (t) => {
+  const tmp = tempDir();
+  t.after(tmp.cleanup);
+  const file = join(tmp.dir, 'sql.tar');
+  const sql = Buffer.from('--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\n');
+  writeFileSync(
+    file,
+    tarOf([
+      { path: 'exports/all.sql', data: sql },
+      { path: 'notes/readme.txt', data: Buffer.from('hi\n') },
+    ]),
+  );
+  const r = await read(file);
+  assert.deepEqual(r.result.layout.dumps, ['exports/all.sql']);
+  assert.deepEqual(
+    r.dumps.map((d) => [d.path, d.bytes]),
+    [['exports/all.sql', sql.length]],
+  );
+  assert.equal(r.result.files.get('exports/all.sql'), undefined, 'dumps are streamed, not kept');
+});
+
+test('private keys are recognised by a .key name or by PEM content; both need 0600', async (t) => {
+  const tmp = tempDir();
+  t.after(tmp.cleanup);
+  const file = join(tmp.dir, 'keys.tar');
+  const pem = Buffer.from('-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n');
+  writeFileSync(
+    file,
+    tarOf([
+      { path: 'db/meshanics.dump', data: Buffer.from('PGDMP') },
+      { path: 'extra/binary.key', data: Buffer.from([0x30, 0x2e, 0x02, 0x01]), extra: { mode: 0o640 } },
+      { path: 'extra/server.pem', data: pem, extra: { mode: 0o644 } },
+      {
+        path: 'extra/public.pem',
+        data: Buffer.from('-----BEGIN PUBLIC KEY-----\nx\n'),
+        extra: { mode: 0o644 },
+      },
+      { path: 'extra/ok.key', data: pem, extra: { mode: 0o400 } },
+    ]),
+  );
+  const r = await read(file);
+  assert.deepEqual(
+    all(r, 'ARCHIVE_KEY_MODE_LOOSE')
+      .map((f) => [f.location.path, f.detail?.['mode']])
+      .sort(),
+    [
+      ['extra/binary.key', '0640'],
+      ['extra/server.pem', '0644'],
+    ],
+  );
+  // the folder holding them has no directory entry
+  assert.equal(only(r, 'ARCHIVE_KEY_DIR_MODE_UNKNOWN').location.path, 'extra');
+});
+
+test('a top folder guessed while streaming but disproved later: paths are re-mapped at the end', async (t) => {
+  const tmp = tempDir();
+  t.after(tmp.cleanup);
+  const file = join(tmp.dir, 'late.tar');
+  writeFileSync(
+    file,
+    tarOf([
+      { path: 'backup/', data: Buffer.alloc(0), extra: { type: 'Directory', mode: 0o755 } },
+      { path: 'backup/db/meshanics.dump', data: Buffer.from('PGDMP') },
+      { path: 'stray.txt', data: Buffer.from('x\n') },
+    ]),
+  );
+  let seen: EntryInfo | undefined;
+  let pathDuringPass = '';
+  const r = await read(file, {
+    onDump: async (entry, content) => {
+      seen = entry;
+      pathDuringPass = entry.path;
+      for await (const c of content) assert.ok(c);
+    },
+  });
+  assert.equal(pathDuringPass, 'db/meshanics.dump', 'tentatively stripped while streaming');
+  assert.equal(r.result.facts.topFolder, null);
+  assert.equal(seen?.path, 'backup/db/meshanics.dump', 'the same object carries the final path');
+  assert.deepEqual(r.result.layout.dumps, ['backup/db/meshanics.dump']);
+  assert.ok(r.result.files.get('stray.txt'));
 });

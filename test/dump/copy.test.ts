@@ -78,8 +78,10 @@ describe('splitFields', () => {
   it('splits on tabs', () => assert.deepEqual(fields('a\tb\t\tc'), ['a', 'b', '', 'c']));
   it('one field when there is no tab', () => assert.deepEqual(fields('abc'), ['abc']));
   it('empty row is one empty field', () => assert.deepEqual(fields(''), ['']));
-  it('a tab escaped by a backslash is not a delimiter', () => assert.deepEqual(fields('a\\\tb\tc'), ['a\\\tb', 'c']));
-  it('an escaped backslash before a tab leaves it a delimiter', () => assert.deepEqual(fields('a\\\\\tb'), ['a\\\\', 'b']));
+  it('a tab escaped by a backslash is not a delimiter', () =>
+    assert.deepEqual(fields('a\\\tb\tc'), ['a\\\tb', 'c']));
+  it('an escaped backslash before a tab leaves it a delimiter', () =>
+    assert.deepEqual(fields('a\\\\\tb'), ['a\\\\', 'b']));
   it('works inside a larger buffer', () => {
     const buf = b('XXa\tbYY');
     const pos: number[] = [];
@@ -97,7 +99,8 @@ describe('bytea (byteain)', () => {
   it('hex form: a blank inside a pair is invalid', () => assert.equal(decodeBytea(b('\\x0 0')), undefined));
   it('hex form: a non-hex digit is invalid', () => assert.equal(decodeBytea(b('\\x0g')), undefined));
   it('escape form', () => assert.equal(hex(decodeBytea(b('a\\\\\\000\\377z'))), '615c00ff7a'));
-  it('escape form: \\4xx is invalid (first octal digit 0-3)', () => assert.equal(decodeBytea(b('\\400')), undefined));
+  it('escape form: \\4xx is invalid (first octal digit 0-3)', () =>
+    assert.equal(decodeBytea(b('\\400')), undefined));
   it('escape form: a lone backslash is invalid', () => assert.equal(decodeBytea(b('a\\')), undefined));
   it('escape form: two octal digits are invalid', () => assert.equal(decodeBytea(b('\\01')), undefined));
   it('from the raw COPY field, hex form (fast path)', () => {
@@ -150,42 +153,52 @@ describe('round trips', () => {
   });
 
   it('rows of encoded fields split back into the same rows and fields, however chunked (property)', () => {
-    const row = fc.array(fc.option(fc.uint8Array({ maxLength: 12 }), { nil: null }), { minLength: 1, maxLength: 5 });
+    const row = fc.array(fc.option(fc.uint8Array({ maxLength: 12 }), { nil: null }), {
+      minLength: 1,
+      maxLength: 5,
+    });
     fc.assert(
-      fc.property(fc.array(row, { maxLength: 12 }), fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1 }), (rows, cuts) => {
-        const text = Buffer.concat(
-          rows.map((r) =>
-            Buffer.concat([
-              ...r.flatMap((f, i) => [i > 0 ? b('\t') : b(''), encodeCopyField(f === null ? null : Buffer.from(f))]),
-              b('\n'),
-            ]),
-          ),
-        );
-        const got: Array<Array<Buffer | null>> = [];
-        const pos: number[] = [];
-        const sp = new CopyRowSplitter((buf, s, e) => {
-          const n = splitFields(buf, s, e, pos);
-          const fields: Array<Buffer | null> = [];
-          for (let i = 0; i < n; i++) {
-            const f = unescapeField(buf, pos[2 * i] ?? 0, pos[2 * i + 1] ?? 0);
-            fields.push(f === null ? null : Buffer.from(f));
+      fc.property(
+        fc.array(row, { maxLength: 12 }),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1 }),
+        (rows, cuts) => {
+          const text = Buffer.concat(
+            rows.map((r) =>
+              Buffer.concat([
+                ...r.flatMap((f, i) => [
+                  i > 0 ? b('\t') : b(''),
+                  encodeCopyField(f === null ? null : Buffer.from(f)),
+                ]),
+                b('\n'),
+              ]),
+            ),
+          );
+          const got: Array<Array<Buffer | null>> = [];
+          const pos: number[] = [];
+          const sp = new CopyRowSplitter((buf, s, e) => {
+            const n = splitFields(buf, s, e, pos);
+            const fields: Array<Buffer | null> = [];
+            for (let i = 0; i < n; i++) {
+              const f = unescapeField(buf, pos[2 * i] ?? 0, pos[2 * i + 1] ?? 0);
+              fields.push(f === null ? null : Buffer.from(f));
+            }
+            got.push(fields);
+          });
+          let at = 0;
+          let k = 0;
+          while (at < text.length) {
+            const n = cuts[k++ % cuts.length] ?? 1;
+            sp.push(text.subarray(at, at + n));
+            at += n;
           }
-          got.push(fields);
-        });
-        let at = 0;
-        let k = 0;
-        while (at < text.length) {
-          const n = cuts[k++ % cuts.length] ?? 1;
-          sp.push(text.subarray(at, at + n));
-          at += n;
-        }
-        assert.equal(sp.end(), true);
-        assert.equal(sp.rows, rows.length);
-        assert.deepEqual(
-          got.map((r) => r.map((f) => (f === null ? null : f.toString('hex')))),
-          rows.map((r) => r.map((f) => (f === null ? null : Buffer.from(f).toString('hex')))),
-        );
-      }),
+          assert.equal(sp.end(), true);
+          assert.equal(sp.rows, rows.length);
+          assert.deepEqual(
+            got.map((r) => r.map((f) => (f === null ? null : f.toString('hex')))),
+            rows.map((r) => r.map((f) => (f === null ? null : Buffer.from(f).toString('hex')))),
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -217,7 +230,11 @@ describe('CopyRowSplitter', () => {
   it('rows longer than maxLineBytes are skipped and reported with their number', () => {
     const rows: string[] = [];
     const long: number[] = [];
-    const sp = new CopyRowSplitter((buf, s, e) => rows.push(buf.toString('latin1', s, e)), 4, (r) => long.push(r));
+    const sp = new CopyRowSplitter(
+      (buf, s, e) => rows.push(buf.toString('latin1', s, e)),
+      4,
+      (r) => long.push(r),
+    );
     for (const c of ['ok\n12', '345', '67\nfine\n', 'waytoolong\nx\n']) sp.push(b(c));
     assert.equal(sp.end(), true);
     assert.deepEqual(rows, ['ok', 'fine', 'x']);

@@ -9,9 +9,17 @@ import { codes, readBuf, withCode } from './helpers/read.js';
 const ROWS_A = ['1\talpha\t\\N', '2\tbe\\ttab\t\\\\x41', '3\tZoë\t'];
 const ROWS_B = Array.from({ length: 500 }, (_, i) => `${i + 1}\t${'x'.repeat(i % 37)}`);
 
-function twoTables(version: [number, number, number], compression: number, kind: 'zlib' | 'raw' | 'opaque'): BuildOptions {
+function twoTables(
+  version: [number, number, number],
+  compression: number,
+  kind: 'zlib' | 'raw' | 'opaque',
+): BuildOptions {
   const chunks = (rows: string[]): Buffer[] =>
-    kind === 'zlib' ? zlibChunks(rows, 512) : kind === 'raw' ? rawChunks(rows) : [Buffer.from('not really lz4 data')];
+    kind === 'zlib'
+      ? zlibChunks(rows, 512)
+      : kind === 'raw'
+        ? rawChunks(rows)
+        : [Buffer.from('not really lz4 data')];
   return {
     version,
     compression,
@@ -43,7 +51,10 @@ describe('custom format archive versions', () => {
     it(`${version.join('.')} with ${name} blocks`, async () => {
       const r = await readBuf(buildArchive(twoTables([...version], compression, kind)), { chunk: 97 });
       assert.deepEqual(r.findings, []);
-      assert.equal(r.facts.archiveVersion, version[2] === 0 ? `${version[0]}.${version[1]}` : version.join('.'));
+      assert.equal(
+        r.facts.archiveVersion,
+        version[2] === 0 ? `${version[0]}.${version[1]}` : version.join('.'),
+      );
       assert.equal(r.facts.compression, name);
       assert.equal(r.facts.database, 'meshanics');
       assert.equal(r.facts.createdLocal, '2026-11-26 03:15:30');
@@ -52,7 +63,11 @@ describe('custom format archive versions', () => {
       assert.deepEqual(r.facts.rowCounts, { 'public.a': 3, 'Audit Schema.Big Table': 500 });
       assert.equal(r.tables.get('public.a')?.data.toString('utf8'), text(ROWS_A));
       assert.equal(r.tables.get('Audit Schema.Big Table')?.data.toString('utf8'), text(ROWS_B));
-      assert.deepEqual(r.tables.get('Audit Schema.Big Table')?.ref, { schema: 'Audit Schema', name: 'Big Table', columns: ['id', 'v'] });
+      assert.deepEqual(r.tables.get('Audit Schema.Big Table')?.ref, {
+        schema: 'Audit Schema',
+        name: 'Big Table',
+        columns: ['id', 'v'],
+      });
     });
   }
 
@@ -71,7 +86,14 @@ describe('custom format archive versions', () => {
 
   it('large-object blocks (BLK_BLOBS) between table blocks are skipped', async () => {
     const o = twoTables([1, 16, 0], 0, 'raw');
-    o.entries.splice(2, 0, { dumpId: 15, hadDumper: true, tag: 'BLOBS', desc: 'BLOBS', section: 3, namespace: null });
+    o.entries.splice(2, 0, {
+      dumpId: 15,
+      hadDumper: true,
+      tag: 'BLOBS',
+      desc: 'BLOBS',
+      section: 3,
+      namespace: null,
+    });
     o.blocks.splice(1, 0, {
       dumpId: 15,
       type: 3,

@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { BuildOptions } from './helpers/archive-builder.js';
-import { Writer, buildArchive, headBytes, rawChunks, tableEntries, zlibChunks } from './helpers/archive-builder.js';
+import {
+  Writer,
+  buildArchive,
+  headBytes,
+  rawChunks,
+  tableEntries,
+  zlibChunks,
+} from './helpers/archive-builder.js';
 import { codes, fixture, readBuf, withCode } from './helpers/read.js';
 import type { ReadResult } from './helpers/read.js';
 
@@ -31,7 +38,10 @@ function archive(over: Partial<BuildOptions> = {}): BuildOptions {
   return {
     version: [1, 14, 0],
     compression: 0,
-    entries: [...tableEntries(10, 'public', 'first', ['id', 'v']), ...tableEntries(20, 'public', 'second', ['id', 'v'])],
+    entries: [
+      ...tableEntries(10, 'public', 'first', ['id', 'v']),
+      ...tableEntries(20, 'public', 'second', ['id', 'v']),
+    ],
     blocks: [
       { dumpId: 11, chunks: rawChunks(ROWS) },
       { dumpId: 21, chunks: rawChunks(ROWS.slice(0, 5)) },
@@ -49,7 +59,12 @@ describe('plain format failures', () => {
     only(r, 'DUMP_TRUNCATED');
     assert.equal(one(r, 'DUMP_TRUNCATED').location.table, undefined);
     assert.equal(r.facts.complete, false);
-    assert.deepEqual(r.facts.rowCounts, { 'public.Weird "Name"': 4, 'public.audit_log': 7, 'public.bulk': 120, 'public.empty_t': 0 });
+    assert.deepEqual(r.facts.rowCounts, {
+      'public.Weird "Name"': 4,
+      'public.audit_log': 7,
+      'public.bulk': 120,
+      'public.empty_t': 0,
+    });
   });
 
   it('a COPY block cut short: table and last complete row', async () => {
@@ -77,7 +92,8 @@ describe('plain format failures', () => {
 
   it('a gzip stream corrupted in the middle', async () => {
     const gz = Buffer.from(fixture('plain.sql.gz'));
-    for (let i = 0; i < 64; i++) gz[Math.floor(gz.length / 2) + i] ^= 0x5a;
+    const mid = Math.floor(gz.length / 2);
+    for (let i = 0; i < 64; i++) gz[mid + i] = (gz[mid + i] ?? 0) ^ 0x5a;
     const r = await readBuf(gz, { chunk: 1000 });
     one(r, 'DUMP_GZIP_CORRUPT');
     assert.equal(r.facts.complete, false);
@@ -158,19 +174,32 @@ describe('custom format failures', () => {
     assert.equal(f.detail?.lastCompleteRow, rows);
   });
 
-  it('a broken zlib stream (bad checksum at its end): all rows read, the table marked incomplete', async () => {
+  it('a broken zlib stream (bad checksum at its end): the table marked incomplete, the next one read', async () => {
     const chunks = zlibChunks(ROWS, 64);
     const last = chunks[chunks.length - 1];
     assert.ok(last);
     const bad = Buffer.from(last);
-    bad[bad.length - 1] ^= 0xff;
+    bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0xff;
     chunks[chunks.length - 1] = bad;
-    const r = await readBuf(buildArchive(archive({ compression: -1, blocks: [{ dumpId: 11, chunks }, { dumpId: 21, chunks: zlibChunks(['1\tx']) }] })));
+    const r = await readBuf(
+      buildArchive(
+        archive({
+          compression: -1,
+          blocks: [
+            { dumpId: 11, chunks },
+            { dumpId: 21, chunks: zlibChunks(['1\tx']) },
+          ],
+        }),
+      ),
+    );
     only(r, 'DUMP_ZLIB_CORRUPT');
     const f = one(r, 'DUMP_ZLIB_CORRUPT');
     assert.equal(f.location.table, 'public.first');
-    assert.equal(f.location.row, 40);
-    assert.equal(r.tables.get('public.first')?.complete, false);
+    // zlib gives no output from the piece that fails: the row named is the last one handed on whole.
+    const got = r.tables.get('public.first');
+    assert.ok(got);
+    assert.equal(got.complete, false);
+    assert.equal(f.detail?.lastCompleteRow, got.data.toString('latin1').split('\n').length - 1);
     assert.equal(r.tables.get('public.second')?.complete, true);
     assert.equal(r.facts.rowCounts['public.second'], 1);
   });
@@ -181,7 +210,17 @@ describe('custom format failures', () => {
     const mid = Buffer.from(chunks[Math.floor(chunks.length / 2)] ?? Buffer.alloc(0));
     mid.fill(0xa5);
     chunks[Math.floor(chunks.length / 2)] = mid;
-    const r = await readBuf(buildArchive(archive({ compression: -1, blocks: [{ dumpId: 11, chunks }, { dumpId: 21, chunks: zlibChunks(['1\tx']) }] })));
+    const r = await readBuf(
+      buildArchive(
+        archive({
+          compression: -1,
+          blocks: [
+            { dumpId: 11, chunks },
+            { dumpId: 21, chunks: zlibChunks(['1\tx']) },
+          ],
+        }),
+      ),
+    );
     only(r, 'DUMP_ZLIB_CORRUPT');
     const f = one(r, 'DUMP_ZLIB_CORRUPT');
     assert.equal(f.location.table, 'public.first');
@@ -189,7 +228,7 @@ describe('custom format failures', () => {
     assert.ok(got);
     const whole = got.data.toString('latin1').split('\n').length - 1;
     assert.equal(f.detail?.lastCompleteRow, whole);
-    assert.ok(whole < 3000);
+    assert.ok(whole > 0 && whole < 3000);
     assert.equal(r.facts.rowCounts['public.second'], 1);
   });
 
@@ -253,7 +292,9 @@ describe('custom format failures', () => {
 
   it('a TOC larger than maxTocEntries: the bound, reported', async () => {
     const o = archive();
-    const r = await readBuf(Buffer.concat([headBytes(o), new Writer(4).int(5000).done()]), { options: { maxTocEntries: 1000 } });
+    const r = await readBuf(Buffer.concat([headBytes(o), new Writer(4).int(5000).done()]), {
+      options: { maxTocEntries: 1000 },
+    });
     only(r, 'LIMIT_EXCEEDED');
     assert.equal(one(r, 'LIMIT_EXCEEDED').location.limit, 'maxTocEntries');
   });
@@ -262,7 +303,14 @@ describe('custom format failures', () => {
     const o = archive();
     const w = new Writer(4);
     w.int(1); // one entry
-    w.int(1).int(0).str('0').str('1').int(-5) /* tag */.str('ENCODING').int(2).str("SET client_encoding = 'UTF8';\n");
+    w.int(1)
+      .int(0)
+      .str('0')
+      .str('1')
+      .int(-5) /* tag */
+      .str('ENCODING')
+      .int(2)
+      .str("SET client_encoding = 'UTF8';\n");
     w.str('').str(null).str(null).str('').str('').str('').str('false').str(null).offset(0, 3, 8);
     const r = await readBuf(Buffer.concat([headBytes(o), w.done()]));
     only(r, 'DUMP_TOC_INVALID');
@@ -434,7 +482,10 @@ describe('custom format failures', () => {
 describe('not a dump', () => {
   for (const [name, bytes] of [
     ['empty input', Buffer.alloc(0)],
-    ['a PNG image', Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(3000, 7)])],
+    [
+      'a PNG image',
+      Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(3000, 7)]),
+    ],
     ['random bytes', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 251))],
     ['an English text file', Buffer.from('hello world, this is not SQL\n'.repeat(50))],
     ['gzip around gzip', gzipSync(gzipSync(Buffer.from('--\n-- PostgreSQL database dump\n--\n')))],

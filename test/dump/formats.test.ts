@@ -130,7 +130,10 @@ describe('real pg_dump 15 outputs', () => {
       assert.equal(r.facts.format, 'custom');
       assert.equal(r.facts.outerCompression, 'none');
       assert.equal(r.facts.archiveVersion, '1.14');
-      assert.equal(r.facts.compression, file === 'custom-z0.dump' ? 'none' : file === 'custom-pipe.dump' ? 'zlib:6' : 'zlib');
+      assert.equal(
+        r.facts.compression,
+        file === 'custom-z0.dump' ? 'none' : file === 'custom-pipe.dump' ? 'zlib:6' : 'zlib',
+      );
       assert.equal(r.facts.database, expected.database);
       assert.equal(r.facts.dumpedFrom, expected.serverVersion);
       assert.equal(r.facts.dumpedBy, pgDumpVersion);

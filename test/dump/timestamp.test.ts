@@ -45,8 +45,14 @@ describe('timestamptz from PostgreSQL 15', () => {
     const texts = samples.map((s) => s.text);
     assert.ok(texts.some((t) => t.endsWith(' BC')));
     assert.ok(texts.some((t) => /^\d{5,}-/.test(t)));
-    assert.ok(texts.some((t) => /[+-]\d\d:\d\d:\d\d( BC)?$/.test(t)), 'offset with seconds (LMT)');
-    assert.ok(texts.some((t) => /[+-]\d\d:\d\d( BC)?$/.test(t)), 'offset with minutes');
+    assert.ok(
+      texts.some((t) => /[+-]\d\d:\d\d:\d\d( BC)?$/.test(t)),
+      'offset with seconds (LMT)',
+    );
+    assert.ok(
+      texts.some((t) => /[+-]\d\d:\d\d( BC)?$/.test(t)),
+      'offset with minutes',
+    );
     assert.ok(texts.includes('infinity') && texts.includes('-infinity'));
     assert.ok(new Set(samples.map((s) => s.zone)).size >= 10);
   });

@@ -313,3 +313,10 @@ test('random corruption of metadata never throws', () => {
     { numRuns: 60, seed: 42 },
   );
 });
+
+test('an empty metadata folder: findings and a report, no exception', () => {
+  const findings = run(new Map());
+  assert.equal(matching(findings.findings, 'TUF_FILE_MISSING', { role: 'root' }).length, 1);
+  assert.equal(findings.report.anchor.kind, 'none');
+  assert.equal(findings.report.summary.ok, false);
+});

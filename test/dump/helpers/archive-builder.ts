@@ -120,7 +120,9 @@ function writeHead(w: Writer, o: BuildOptions): void {
   const v = vers(o);
   w.bytes(Buffer.from('PGDMP', 'latin1'));
   w.byte(o.version[0]).byte(o.version[1]).byte(o.version[2]);
-  w.byte(o.intSize ?? 4).byte(o.offSize ?? 8).byte(o.format ?? 1);
+  w.byte(o.intSize ?? 4)
+    .byte(o.offSize ?? 8)
+    .byte(o.format ?? 1);
   if (v >= (1 * 256 + 15) * 256) w.byte(o.compression);
   else w.int(o.compression);
   for (const x of o.created ?? [30, 15, 3, 26, 10, 126, 0]) w.int(x);
@@ -146,8 +148,10 @@ function writeToc(w: Writer, o: BuildOptions, positions: Map<number, number>): v
     w.str(e.copyStmt === undefined ? null : e.copyStmt);
     w.str(e.namespace === undefined ? 'public' : e.namespace);
     w.str(e.tablespace === undefined ? '' : e.tablespace);
-    if (v >= (1 * 256 + 14) * 256) w.str(e.tableam === undefined ? (e.desc === 'TABLE' ? 'heap' : '') : e.tableam);
-    if (v >= (1 * 256 + 16) * 256) w.int(e.relkind ?? (e.desc === 'TABLE' || e.desc === 'TABLE DATA' ? 0x72 : 0));
+    if (v >= (1 * 256 + 14) * 256)
+      w.str(e.tableam === undefined ? (e.desc === 'TABLE' ? 'heap' : '') : e.tableam);
+    if (v >= (1 * 256 + 16) * 256)
+      w.int(e.relkind ?? (e.desc === 'TABLE' || e.desc === 'TABLE DATA' ? 0x72 : 0));
     w.str(e.owner === undefined ? 'postgres' : e.owner);
     w.str('false');
     for (const d of e.deps ?? []) w.str(d);

@@ -1,0 +1,75 @@
+import { statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { registerRestoreSections } from '../restore/render.js';
+import { verifyRestore } from '../restore/restore.js';
+import {
+  addCommonOptions,
+  collect,
+  emitReport,
+  requireReadableFile,
+  toVerifyOptions,
+  UsageError,
+  type CommonFlags,
+} from './common.js';
+import { dbTarget, progress, type DbFlags } from './db.js';
+
+interface RestoreFlags extends DbFlags {
+  tufDir?: string;
+  certsDir?: string;
+}
+
+function requireDir(path: string | undefined, flag: string): string | undefined {
+  if (path === undefined) return undefined;
+  let ok = false;
+  try {
+    ok = statSync(path).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UsageError(`${flag} ${path} is not a directory`);
+  return path;
+}
+
+export function registerRestore(program: Command, setCode: (c: number) => void): void {
+  const cmd = program
+    .command('restore')
+    .description(
+      'on a restored node: compare the database (and the TUF and certificate directories) with the backup archive',
+    )
+    .argument('<archive>', 'the backup archive the node was restored from')
+    .option(
+      '--db <url>',
+      'the restored database, postgres://user@host:port/database (default: the PG* variables)',
+    )
+    .option('--tuf-dir <dir>', "the restored update-repository directory (the archive's tuf/ folder)")
+    .option('--certs-dir <dir>', "the restored certificate directory (the archive's certs/ folder)")
+    .option(
+      '--host <address>',
+      'DNS name or IP address the server certificate must cover (repeatable)',
+      collect,
+      [],
+    )
+    .option('--trusted-root <root.json>', 'the root devices were provisioned with (kept outside the backup)')
+    .option(
+      '--expiring-within <duration>',
+      'warn about metadata and certificates that expire within, e.g. 14d',
+    );
+  addCommonOptions(cmd).action(async (archive: string, flags: RestoreFlags & CommonFlags) => {
+    registerRestoreSections();
+    requireReadableFile(archive);
+    const target = dbTarget(flags.db);
+    const tufDir = requireDir(flags.tufDir, '--tuf-dir');
+    const certsDir = requireDir(flags.certsDir, '--certs-dir');
+    const opts = toVerifyOptions(flags);
+    const onProgress = progress(flags);
+    const report = await verifyRestore(archive, {
+      verify: opts,
+      db: target,
+      ...(tufDir !== undefined ? { tufDir } : {}),
+      ...(certsDir !== undefined ? { certsDir } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+    if (onProgress) process.stderr.write('\n');
+    setCode(emitReport(report, flags));
+  });
+}
