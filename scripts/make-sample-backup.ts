@@ -118,7 +118,15 @@ function defaultRows(tufDir: string, certsDir: string): Rows {
   };
 }
 
-/** One change per cross-check defect fixture (spec 6). */
+/** The metadata of another TUF fixture, with trust_state describing it (the rest agrees). */
+function replaceMetadata(rows: Rows, stage: string, fixture: string): void {
+  const meta = join(stage, 'tuf', 'metadata');
+  rmSync(meta, { recursive: true, force: true });
+  cpSync(join(ROOT, 'fixtures', 'tuf', fixture, 'metadata'), meta, { recursive: true });
+  rows.trust_state = trustState(meta);
+}
+
+/** One change per cross-check defect fixture (spec 6), and per drill defect. */
 const VARIANTS: Record<string, (rows: Rows, stage: string) => void> = {
   // The database names a targets version the metadata files do not hold.
   'trust-state-ahead': (rows) => {
@@ -161,6 +169,32 @@ const VARIANTS: Record<string, (rows: Rows, stage: string) => void> = {
       ciphertext_hex: Buffer.from('token=s3cr3t-plaintext').toString('hex'),
     });
   },
+  // Drill defects (meshverify drill, test/drill): one restore task each makes impossible.
+  // The timestamp key is root 1's, rotated out since: the newest root does not list it.
+  'drill-timestamp-key-unlisted': (_rows, stage) => {
+    cpSync(
+      join(ROOT, 'fixtures', 'tuf', 'wrong-online-key', 'keys', 'timestamp.key'),
+      join(stage, 'tuf', 'keys', 'timestamp.key'),
+    );
+    chmodSync(join(stage, 'tuf', 'keys', 'timestamp.key'), 0o600);
+  },
+  // ca.key is not the CA certificate's key (the server's key was backed up in its place).
+  'drill-ca-key-mismatch': (_rows, stage) => {
+    cpSync(join(ROOT, 'fixtures', 'certs', 'good', 'server.key'), join(stage, 'certs', 'ca.key'));
+    chmodSync(join(stage, 'certs', 'ca.key'), 0o600);
+  },
+  'drill-server-key-mismatch': (_rows, stage) => {
+    cpSync(join(ROOT, 'fixtures', 'certs', 'key-mismatch', 'server.key'), join(stage, 'certs', 'server.key'));
+    chmodSync(join(stage, 'certs', 'server.key'), 0o600);
+  },
+  // server.crt names another host than node.meshanics.test.
+  'drill-wrong-host': (_rows, stage) => {
+    cpSync(join(ROOT, 'fixtures', 'certs', 'wrong-host', 'server.crt'), join(stage, 'certs', 'server.crt'));
+  },
+  // 2.root.json is missing: devices pinned to root 1 cannot reach root 3.
+  'drill-root-version-missing': (rows, stage) => replaceMetadata(rows, stage, 'root-version-missing'),
+  // targets expired in 2021.
+  'drill-expired-targets': (rows, stage) => replaceMetadata(rows, stage, 'expired-targets'),
   // The metadata and certificates were copied long after the dump.
   'files-late': (_rows, stage) => {
     const late = new Date(Date.parse(ARCHIVE_TIME) + 6 * 3600_000);

@@ -27,14 +27,15 @@ export function encodeRecord(r: ChainRecord, dst: Buffer, off: number): void {
   r.hash.copy(dst, off + 57, 0, 32);
 }
 
-export function decodeRecord(src: Buffer, off: number): ChainRecord {
+/** `view`: prev/hash are views into src (no copy; src must stay unchanged while they live). */
+export function decodeRecord(src: Buffer, off: number, view = false): ChainRecord {
   return {
     seq: src.readDoubleLE(off),
     ts: src.readDoubleLE(off + 8),
     row: src.readDoubleLE(off + 16),
     contentOk: src[off + 24] === 1,
-    prev: Buffer.from(src.subarray(off + 25, off + 57)),
-    hash: Buffer.from(src.subarray(off + 57, off + 89)),
+    prev: view ? src.subarray(off + 25, off + 57) : Buffer.from(src.subarray(off + 25, off + 57)),
+    hash: view ? src.subarray(off + 57, off + 89) : Buffer.from(src.subarray(off + 57, off + 89)),
   };
 }
 

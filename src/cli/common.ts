@@ -24,6 +24,7 @@ export interface CommonFlags {
   trustedRoot?: string;
   expiringWithin?: string;
   limit?: string[];
+  jobs?: string;
 }
 
 export function addCommonOptions(cmd: Command): Command {
@@ -36,6 +37,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--strict', 'warnings fail verification too')
     .option('--quiet', 'print only problems and the verdict')
     .option('--no-color', 'no colour (also NO_COLOR, or when stdout is not a terminal)')
+    .option('--jobs <n>', 'hashing threads for the audit chain (default: the number of cores)')
     .addOption(
       new Option('--limit <name=value>', 'change a resource bound, e.g. maxLineBytes=1048576 (repeatable)')
         .argParser(collect)
@@ -102,6 +104,11 @@ export function toVerifyOptions(f: CommonFlags): VerifyOptions {
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
+  }
+  if (f.jobs !== undefined) {
+    if (!/^\d{1,3}$/.test(f.jobs) || Number(f.jobs) < 1)
+      throw new UsageError(`--jobs must be a positive number, not ${f.jobs}`);
+    opts.jobs = Number(f.jobs);
   }
   if (f.expiringWithin) opts.expiringWithinMs = parseDuration(f.expiringWithin, '--expiring-within');
   if (f.trustedRoot)

@@ -9,8 +9,12 @@ import { registerAudit } from './audit.js';
 import { registerCerts } from './certs.js';
 import { registerRestore } from './restore.js';
 import { registerDb } from './db.js';
+import { registerDrill } from './drill.js';
 
 export async function main(argv: string[]): Promise<void> {
+  // Until a command finishes, an unexpected end of the event loop means "could not run" (2),
+  // never a silent success.
+  process.exitCode = 2;
   registerSections();
   const program = new Command();
   program
@@ -29,6 +33,7 @@ export async function main(argv: string[]): Promise<void> {
   registerCerts(program, setCode);
   registerRestore(program, setCode);
   registerDb(program, setCode);
+  registerDrill(program, setCode);
   try {
     await program.parseAsync(argv);
     process.exitCode = code;

@@ -74,8 +74,24 @@ export function unescapeField(buf: Buffer, start: number, end: number): Buffer |
   if (first < 0 || first >= end) return buf.subarray(start, end);
   if (end - start === 2 && buf[start + 1] === 0x4e && first === start) return null;
   const out = Buffer.allocUnsafe(end - start);
-  let o = buf.copy(out, 0, start, first);
-  let i = first;
+  const o = buf.copy(out, 0, start, first);
+  return out.subarray(0, decodeEscapes(buf, first, end, out, o));
+}
+
+/**
+ * unescapeField into a caller's buffer (no allocation): writes the decoded field at dst[off] and
+ * returns its length, or -1 for NULL. dst needs end - start bytes free (decoding never grows).
+ */
+export function unescapeFieldInto(buf: Buffer, start: number, end: number, dst: Buffer, off: number): number {
+  if (isNullField(buf, start, end)) return -1;
+  const first = buf.indexOf(BSLASH, start);
+  if (first < 0 || first >= end) return buf.copy(dst, off, start, end);
+  const o = buf.copy(dst, off, start, first);
+  return decodeEscapes(buf, first, end, dst, off + o) - off;
+}
+
+/** Decodes buf[i, end) (i at a backslash) into out from position o; returns the end position in out. */
+function decodeEscapes(buf: Buffer, i: number, end: number, out: Buffer, o: number): number {
   while (i < end) {
     const bs = buf.indexOf(BSLASH, i);
     if (bs < 0 || bs >= end) {
@@ -147,7 +163,7 @@ export function unescapeField(buf: Buffer, start: number, end: number): Buffer |
     }
     out[o++] = c;
   }
-  return out.subarray(0, o);
+  return o;
 }
 
 function isHexBlank(c: number): boolean {

@@ -332,19 +332,33 @@ class DataReader {
       const feedOut = async (outs: Buffer[]): Promise<void> => {
         for (const o of outs) await toFeed(o);
       };
+      // One piece in flight while the previous piece's rows are scanned and consumed.
+      let inflight: Promise<void> | null = null;
+      const settle = async (): Promise<void> => {
+        if (inflight) await inflight;
+        inflight = null;
+        await feedOut(inf.take());
+      };
       const zbatch = new Batch(async (b) => {
         for (const piece of pieces(b)) {
           if (!inf.open) return;
-          await feedOut(await inf.writePiece(piece));
+          const next = inf.startWrite(piece);
+          if (inflight) {
+            await inflight;
+            await feedOut(inf.take());
+          }
+          inflight = next;
         }
       });
       try {
         end = await this.chunks((s) => (inf.open ? zbatch.add(s) : undefined), where);
         if (end === 'ok') {
           await zbatch.flush();
+          await settle();
           await feedOut(await inf.finish());
         } else if (end === 'eof') {
           await zbatch.flush();
+          await settle();
         }
         corrupt = inf.error;
       } finally {

@@ -28,6 +28,7 @@ export {
   isNullField,
   splitFields,
   unescapeField,
+  unescapeFieldInto,
 } from './copy.js';
 export {
   TsResult,
@@ -124,7 +125,7 @@ function withLimit(raw: ByteReader, max: number): ByteReader {
 
 async function readInner(r: ByteReader, ctx: ReadContext, gzipped: boolean): Promise<void> {
   const head = await r.peek(SNIFF);
-  const kind = sniff(head);
+  const kind = sniffDump(head);
   if (r.stopped && (kind === 'empty' || kind === 'unknown')) {
     // Stopped (bound or abort) before the format could be told: nothing to say about the content.
   } else if (kind === 'empty') {
@@ -176,10 +177,10 @@ async function readInner(r: ByteReader, ctx: ReadContext, gzipped: boolean): Pro
   }
 }
 
-type Sniffed = 'empty' | 'custom' | 'gzip' | 'tar' | 'plain' | 'plain-no-header' | 'unknown';
+export type Sniffed = 'empty' | 'custom' | 'gzip' | 'tar' | 'plain' | 'plain-no-header' | 'unknown';
 
 /** What the first bytes say (pg_backup_archiver.c _discoverArchiveFormat, plus gzip and text). */
-export function sniff(head: Buffer): Sniffed {
+export function sniffDump(head: Buffer): Sniffed {
   if (head.length === 0) return 'empty';
   if (head.length >= 5 && head.toString('latin1', 0, 5) === 'PGDMP') return 'custom';
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
@@ -217,18 +218,29 @@ function isBlank(c: number): boolean {
 async function* gunzipChunks(raw: ByteReader, ctx: ReadContext): AsyncGenerator<Buffer, void, undefined> {
   const inf = new StreamInflater('gzip');
   let out = 0;
+  // One piece in flight while the consumer works on the output of the previous one.
+  let inflight: Promise<void> | null = null;
   try {
     while (inf.open) {
       const c = await raw.nextChunk();
       if (!c) break;
       for (const piece of pieces(c)) {
-        const outs = await inf.writePiece(piece);
-        for (const o of outs) {
-          out += o.length;
-          yield o;
-        }
         if (!inf.open) break;
+        const next = inf.startWrite(piece);
+        if (inflight) {
+          await inflight;
+          for (const o of inf.take()) {
+            out += o.length;
+            yield o;
+          }
+        }
+        inflight = next;
       }
+    }
+    if (inflight) await inflight;
+    for (const o of inf.take()) {
+      out += o.length;
+      yield o;
     }
     if (inf.open) {
       for (const o of await inf.finish()) {

@@ -1,47 +1,36 @@
-// Incremental zlib / gzip decompression driven by the reader (pull), never by the stream: we
-// write one capped piece, wait until zlib has processed it, and take its output. The cap bounds
-// what a decompression bomb can inflate in one step.
-import zlib from 'node:zlib';
+// Incremental zlib / gzip decompression driven by the reader (pull): one capped piece at a
+// time, its output taken before the next. minizlib inflates synchronously in this thread;
+// node:zlib's streams hop to the thread pool and back for every piece, which measured 6-8 s of
+// idle waiting per million audit records (bench/README.md). The piece cap bounds what a
+// decompression bomb can inflate in one step.
+import { Gunzip, Inflate } from 'minizlib';
 
 /** Largest compressed piece handed to zlib at once (its output is at most ~1032× this). */
-export const INFLATE_PIECE = 16 * 1024;
-const OUT_CHUNK = 64 * 1024;
+export const INFLATE_PIECE = 64 * 1024;
 
 export class StreamInflater {
-  private readonly z: zlib.Inflate | zlib.Gunzip;
+  private readonly z: Inflate | Gunzip;
   private outs: Buffer[] = [];
-  private wake: (() => void) | null = null;
   /** The first zlib error, if any; once set, nothing more is written. */
   error: Error | null = null;
   /** True once zlib reported the end of the compressed stream. */
   ended = false;
 
   constructor(kind: 'zlib' | 'gzip') {
-    this.z =
-      kind === 'gzip'
-        ? zlib.createGunzip({ chunkSize: OUT_CHUNK })
-        : zlib.createInflate({ chunkSize: OUT_CHUNK });
+    this.z = kind === 'gzip' ? new Gunzip({}) : new Inflate({});
     this.z.on('data', (b: Buffer) => {
       this.outs.push(b);
     });
-    this.z.on('error', (e: Error) => {
-      this.error ??= e;
-      this.poke();
+    this.z.on('error', (e: unknown) => {
+      this.error ??= e instanceof Error ? e : new Error(String(e));
     });
     this.z.on('end', () => {
       this.ended = true;
-      this.poke();
     });
-    this.z.on('close', () => this.poke());
   }
 
-  private poke(): void {
-    const w = this.wake;
-    this.wake = null;
-    if (w) w();
-  }
-
-  private take(): Buffer[] {
+  /** The output produced so far (in order), handed over once. */
+  take(): Buffer[] {
     const o = this.outs;
     this.outs = [];
     return o;
@@ -52,32 +41,46 @@ export class StreamInflater {
     return this.error === null && !this.ended;
   }
 
-  /** Decompresses one piece (at most INFLATE_PIECE bytes) and returns the output it produced. */
+  /** Decompresses one piece now; its output is ready for take() when this returns. */
+  startWrite(piece: Buffer): Promise<void> {
+    if (this.open) {
+      try {
+        this.z.write(piece);
+      } catch (e) {
+        this.error ??= e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    return Promise.resolve();
+  }
+
+  /** Decompresses one piece and returns the output it produced. */
   async writePiece(piece: Buffer): Promise<Buffer[]> {
-    if (!this.open) return this.take();
-    await new Promise<void>((resolve) => {
-      this.wake = resolve;
-      this.z.write(piece, () => this.poke());
-    });
+    await this.startWrite(piece);
     return this.take();
   }
 
-  /** Ends the input; resolves when zlib has finished (or failed) and returns the last output. */
-  async finish(): Promise<Buffer[]> {
+  /** Ends the input and returns the last output (a cut stream is reported as an error). */
+  finish(): Promise<Buffer[]> {
     if (this.open) {
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
+      try {
         this.z.end();
-      });
+      } catch (e) {
+        this.error ??= e instanceof Error ? e : new Error(String(e));
+      }
+      // zlib only notices a missing end when the input ends: say so as the error it is.
+      if (!this.ended && this.error === null) this.error = new Error('unexpected end of file');
     }
-    return this.take();
+    return Promise.resolve(this.take());
   }
 
   destroy(): void {
     this.z.removeAllListeners('data');
-    this.z.removeAllListeners('close');
     this.z.on('error', () => undefined);
-    this.z.destroy();
+    try {
+      this.z.close();
+    } catch {
+      // already closed
+    }
   }
 }
 

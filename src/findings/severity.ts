@@ -10,6 +10,7 @@ import { TUF_CODES } from '../tuf/codes.js';
 import { X509_CODES } from '../x509/codes.js';
 import { CROSS_CODES } from '../cross/codes.js';
 import { RESTORE_CODES } from '../restore/codes.js';
+import { DRILL_CODES } from '../drill/codes.js';
 
 export interface CodeInfo {
   severity: Severity;
@@ -27,6 +28,7 @@ export const ALL_CODES: Readonly<Record<string, CodeInfo>> = Object.freeze({
   ...withArea(X509_CODES, 'x509'),
   ...withArea(CROSS_CODES, 'cross'),
   ...withArea(RESTORE_CODES, 'restore'),
+  ...withArea(DRILL_CODES, 'drill'),
 });
 
 function withArea(

@@ -5,7 +5,7 @@
 export type Severity = 'critical' | 'error' | 'warning' | 'info';
 
 export type Area =
-  'archive' | 'dump' | 'chain' | 'tuf' | 'x509' | 'cross' | 'restore' | 'gate' | 'limits' | 'run';
+  'archive' | 'dump' | 'chain' | 'tuf' | 'x509' | 'cross' | 'restore' | 'drill' | 'gate' | 'limits' | 'run';
 
 /** Where a finding is. Every field is optional; fill in all that apply. */
 export interface Location {

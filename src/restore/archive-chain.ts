@@ -32,39 +32,51 @@ export async function readArchiveForRestore(ctx: VerifyContext, path: string): P
   const read: Array<{ entry: EntryInfo; result: DumpResult; chain: ArchiveChain }> = [];
   // The tables the row comparison needs are kept whatever steps the caller chose.
   const dumpOpts = { ...opts, steps: { chain: true, tuf: false, certs: true, cross: true } };
-  await runStep(findings, opts.strict, 'archive', 'archive', 'Read the archive and every database dump in it', async () => {
-    ctx.archive = await readArchive(path, {
-      findings,
-      profile: opts.profile,
-      limits: opts.limits,
-      onDump: async (entry, content) => {
-        const chain: ArchiveChain = {
-          spill: new SortedSpill(opts.limits.spillMemRecords, new DiskBudget(opts.limits.maxSpillBytes)),
-          maxSeq: -Infinity,
-          records: 0,
-          failed: false,
-        };
-        const tap = (r: ChainRecord): void => {
-          if (chain.failed) return;
-          try {
-            chain.spill.push(r);
-            chain.records++;
-            if (r.seq > chain.maxSeq) chain.maxSeq = r.seq;
-          } catch (e) {
-            if (!(e instanceof SpillLimitError)) throw e;
-            chain.failed = true;
-            findings.add(
-              'LIMIT_EXCEEDED',
-              { path: entry.path, seq: r.seq, limit: 'maxSpillBytes' },
-              `the archive's audit records filled the ${opts.limits.maxSpillBytes}-byte temporary-disk bound at seq ${r.seq}; the restored records cannot be compared with them`,
-            );
-          }
-        };
-        const result = await verifyDumpStream(content, entry.path, { ...dumpOpts, chainTap: tap }, findings);
-        read.push({ entry, result, chain });
-      },
-    });
-  });
+  await runStep(
+    findings,
+    opts.strict,
+    'archive',
+    'archive',
+    'Read the archive and every database dump in it',
+    async () => {
+      ctx.archive = await readArchive(path, {
+        findings,
+        profile: opts.profile,
+        limits: opts.limits,
+        onDump: async (entry, content) => {
+          const chain: ArchiveChain = {
+            spill: new SortedSpill(opts.limits.spillMemRecords, new DiskBudget(opts.limits.maxSpillBytes)),
+            maxSeq: -Infinity,
+            records: 0,
+            failed: false,
+          };
+          const tap = (r: ChainRecord): void => {
+            if (chain.failed) return;
+            try {
+              chain.spill.push(r);
+              chain.records++;
+              if (r.seq > chain.maxSeq) chain.maxSeq = r.seq;
+            } catch (e) {
+              if (!(e instanceof SpillLimitError)) throw e;
+              chain.failed = true;
+              findings.add(
+                'LIMIT_EXCEEDED',
+                { path: entry.path, seq: r.seq, limit: 'maxSpillBytes' },
+                `the archive's audit records filled the ${opts.limits.maxSpillBytes}-byte temporary-disk bound at seq ${r.seq}; the restored records cannot be compared with them`,
+              );
+            }
+          };
+          const result = await verifyDumpStream(
+            content,
+            entry.path,
+            { ...dumpOpts, chainTap: tap },
+            findings,
+          );
+          read.push({ entry, result, chain });
+        },
+      });
+    },
+  );
   // Final entry paths are known now; as tar -x would restore it, a later entry replaces an earlier one.
   const byPath = new Map<string, ArchiveDump>();
   for (const r of read) {
@@ -75,7 +87,13 @@ export async function readArchiveForRestore(ctx: VerifyContext, path: string): P
   const dumps = [...byPath.values()];
   ctx.dumps = dumps.map((d) => ({ path: d.path, result: d.result }));
   if (dumps.length === 0) {
-    skipStep(findings, 'chain', 'chain', 'Replay the audit chain', 'no database dump was read from the archive');
+    skipStep(
+      findings,
+      'chain',
+      'chain',
+      'Replay the audit chain',
+      'no database dump was read from the archive',
+    );
   } else {
     const chain = findings.list.filter((f) => f.area === 'chain');
     const status = chain.some((f) => isFailing(f.severity, opts.strict))

@@ -23,7 +23,7 @@ export const RESTORE_CODES = {
   RESTORE_TABLE_MISSING: ['error', 'A table of the dump is absent from the restored database'],
   RESTORE_TABLE_EXTRA: [
     'warning',
-    "The restored database holds a table, in a schema the dump covers, that the dump does not have",
+    'The restored database holds a table, in a schema the dump covers, that the dump does not have',
   ],
   RESTORE_ROW_COUNT: ['error', "A restored table's row count differs from the dump's"],
   RESTORE_COLUMN_MISSING: ['error', 'A column of the dump is absent from the restored table'],
@@ -35,7 +35,10 @@ export const RESTORE_CODES = {
     'warning',
     "The dump's rows of a compared table were not all read (cut short or over a bound): extra rows are not reported",
   ],
-  RESTORE_DUMP_CHOSEN: ['info', 'The archive holds several dumps; the restore was compared with the one named'],
+  RESTORE_DUMP_CHOSEN: [
+    'info',
+    'The archive holds several dumps; the restore was compared with the one named',
+  ],
   // Restored directories
   RESTORE_FILE_MISSING: ['error', 'A file of the archive is absent from the restored directory'],
   RESTORE_FILE_EXTRA: ['warning', 'The restored directory holds a file the archive does not have'],

@@ -48,7 +48,8 @@ class RangeFindings {
     const r = this.run;
     if (!r) return;
     this.run = undefined;
-    const loc = r.to === r.from ? { table: this.table, seq: r.from } : { table: this.table, seq: r.from, seqTo: r.to };
+    const loc =
+      r.to === r.from ? { table: this.table, seq: r.from } : { table: this.table, seq: r.from, seqTo: r.to };
     const range = r.to === r.from ? `seq ${r.from}` : `seq ${r.from}..${r.to}`;
     const detail = r.count > 1 ? { ...r.detail, records: r.count } : r.detail;
     this.findings.add(this.code, loc, this.describe(range, r.count, r.detail), detail);
@@ -93,7 +94,8 @@ export class RecordComparer {
       findings,
       'RESTORE_RECORD_APPENDED',
       table,
-      (r, c) => `${r}${n(c)}: after the archive's head (seq ${archiveMaxSeq}); written after the backup or the restore`,
+      (r, c) =>
+        `${r}${n(c)}: after the archive's head (seq ${archiveMaxSeq}); written after the backup or the restore`,
     );
     this.differs = new RangeFindings(findings, 'RESTORE_RECORD_DIFFERS', table, (r, c, d) =>
       d['reason'] === 'content'

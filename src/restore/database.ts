@@ -38,25 +38,32 @@ export async function verifyDatabase(o: DatabaseOptions): Promise<Report> {
         `${table} in ${db.description} has no column(s) ${state.missing.join(', ')} (it has ${[...state.columns.keys()].join(', ')}); set the column names with --profile if this release differs`,
       );
     let facts: ChainFacts | undefined;
-    await dbStep(findings, opts.strict, 'db.chain', 'chain', "Replay the database's audit chain", async () => {
-      const replay = liveReplay(opts, findings);
-      const rows = await streamLiveChain({
-        db,
-        profile: p,
-        replay,
-        batch: o.batchRows ?? DEFAULT_BATCH_ROWS,
-        ...(o.onProgress ? { onProgress: (n: number) => o.onProgress?.({ table, rows: n }) } : {}),
-      });
-      facts = replay.finish();
-      if (rows === 0)
-        findings.add('CHAIN_EMPTY', { table: liveTableName(opts) }, `${table} holds no audit records`);
-      else if (opts.anchors.length === 0)
-        findings.add(
-          'CHAIN_NO_ANCHOR',
-          { table: liveTableName(opts) },
-          'no --anchor given: a chain cut off at its end, or recomputed wholesale, verifies internally; keep the head below and pass it as --anchor next time',
-        );
-    });
+    await dbStep(
+      findings,
+      opts.strict,
+      'db.chain',
+      'chain',
+      "Replay the database's audit chain",
+      async () => {
+        const replay = liveReplay(opts, findings);
+        const rows = await streamLiveChain({
+          db,
+          profile: p,
+          replay,
+          batch: o.batchRows ?? DEFAULT_BATCH_ROWS,
+          ...(o.onProgress ? { onProgress: (n: number) => o.onProgress?.({ table, rows: n }) } : {}),
+        });
+        facts = replay.finish();
+        if (rows === 0)
+          findings.add('CHAIN_EMPTY', { table: liveTableName(opts) }, `${table} holds no audit records`);
+        else if (opts.anchors.length === 0)
+          findings.add(
+            'CHAIN_NO_ANCHOR',
+            { table: liveTableName(opts) },
+            'no --anchor given: a chain cut off at its end, or recomputed wholesale, verifies internally; keep the head below and pass it as --anchor next time',
+          );
+      },
+    );
     ctx.sections['database'] = {
       database: db.description,
       serverVersion: db.serverVersion,

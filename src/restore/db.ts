@@ -93,7 +93,10 @@ export class LiveDatabase {
 
   /** BEGIN the read-only snapshot every later read belongs to. */
   async beginSnapshot(): Promise<void> {
-    await this.query('start a read-only REPEATABLE READ transaction', 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await this.query(
+      'start a read-only REPEATABLE READ transaction',
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
   }
 
   /** Run one statement; rows as arrays of text (bytea as Buffer). */

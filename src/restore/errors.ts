@@ -20,12 +20,14 @@ function hint(code: string): string {
   if (code === '42703') return 'a column is missing';
   if (code === '40001' || code === '40P01')
     return 'the database changed in a way the read-only snapshot could not serialise; run the check again';
-  if (code === '57014') return 'the query was cancelled (statement_timeout, or a conflict with recovery on a standby)';
+  if (code === '57014')
+    return 'the query was cancelled (statement_timeout, or a conflict with recovery on a standby)';
   if (code.startsWith('57P')) return 'the server shut down or ended the session during the check';
   if (code.startsWith('08')) return 'the connection failed';
   if (code === 'ECONNREFUSED') return 'nothing listens at that address';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'unknown host name';
-  if (code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EPIPE') return 'the connection failed or was cut';
+  if (code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EPIPE')
+    return 'the connection failed or was cut';
   return '';
 }
 

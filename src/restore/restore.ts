@@ -130,9 +130,16 @@ async function compareDatabase(
   const strict = opts.strict;
   const noDump = 'no database dump was read from the archive';
   if (chosen) {
-    await dbStep(findings, strict, 'restore.tables', 'restore', "Compare every table's row count with the dump", async () => {
-      section.tables = (await compareRowCounts(db, chosen.result.facts, findings)).counts;
-    });
+    await dbStep(
+      findings,
+      strict,
+      'restore.tables',
+      'restore',
+      "Compare every table's row count with the dump",
+      async () => {
+        section.tables = (await compareRowCounts(db, chosen.result.facts, findings)).counts;
+      },
+    );
     await dbStep(
       findings,
       strict,
@@ -165,7 +172,10 @@ async function compareDatabase(
           `${table}.${c} is not in the restored table: the chain cannot be replayed (set the column names with --profile if this release differs)`,
         );
     }
-    const why = state.kind === 'missing-table' ? `${table} is not in the restored database` : `${table} lacks recipe columns`;
+    const why =
+      state.kind === 'missing-table'
+        ? `${table} is not in the restored database`
+        : `${table} lacks recipe columns`;
     skipStep(findings, 'db.chain', 'chain', chainTitle, why);
     skipStep(findings, 'restore.records', 'restore', recordsTitle, why);
     return undefined;
@@ -186,7 +196,12 @@ async function compareDatabase(
           : `the dump ${chosen.path} holds no audit chain: the restored audit records were not compared`,
     );
   } else {
-    comparer = new RecordComparer(archiveChain.spill.sorted(), findings, liveTableName(opts), archiveChain.maxSeq);
+    comparer = new RecordComparer(
+      archiveChain.spill.sorted(),
+      findings,
+      liveTableName(opts),
+      archiveChain.maxSeq,
+    );
   }
   let facts: ChainFacts | undefined;
   let restored = 0;
@@ -234,7 +249,11 @@ async function compareDatabase(
   return facts;
 }
 
-async function compareDirectories(ctx: VerifyContext, o: RestoreOptions, section: RestoreSection): Promise<void> {
+async function compareDirectories(
+  ctx: VerifyContext,
+  o: RestoreOptions,
+  section: RestoreSection,
+): Promise<void> {
   const { opts, findings } = ctx;
   const a = ctx.archive;
   const maxFile = opts.limits.maxEntryBytes;
@@ -248,13 +267,18 @@ async function compareDirectories(ctx: VerifyContext, o: RestoreOptions, section
     const dir = o.certsDir;
     await dbStep(findings, opts.strict, 'restore.certs-files', 'restore', certsTitle, () => {
       if (!a) return;
-      section.directories.push({ what: 'certificate directory', ...compareDirectory(findings, a, a.layout.certs, dir, 'certificate directory', maxFile) });
+      section.directories.push({
+        what: 'certificate directory',
+        ...compareDirectory(findings, a, a.layout.certs, dir, 'certificate directory', maxFile),
+      });
     });
     const src = new DirectorySource(dir, maxFile);
     certsKeys = src
       .list()
       .map((f) => src.get(f))
-      .filter((f) => f?.data !== undefined && f.data.length < 1024 * 1024 && f.data.includes('PRIVATE KEY-----'))
+      .filter(
+        (f) => f?.data !== undefined && f.data.length < 1024 * 1024 && f.data.includes('PRIVATE KEY-----'),
+      )
       .map((f) => ({ path: join(dir, f?.path ?? ''), data: f?.data ?? Buffer.alloc(0) }));
     await verifyCertSource(ctx, src);
   } else {
@@ -267,7 +291,10 @@ async function compareDirectories(ctx: VerifyContext, o: RestoreOptions, section
     const root = a ? tufRootFolder(a.layout.tufMetadata, a.layout.tufKeys) : undefined;
     await dbStep(findings, opts.strict, 'restore.tuf-files', 'restore', tufTitle, () => {
       if (!a) return;
-      section.directories.push({ what: 'TUF directory', ...compareDirectory(findings, a, root, dir, 'TUF directory', maxFile) });
+      section.directories.push({
+        what: 'TUF directory',
+        ...compareDirectory(findings, a, root, dir, 'TUF directory', maxFile),
+      });
     });
     // Where metadata/ and keys/ sit inside the restored directory: as in the archive, else the profile.
     const base = root ?? tufRootFolder(p.tufMetadata, p.tufKeys) ?? '';

@@ -58,12 +58,13 @@ export async function verifyDumpStream(
           maxSpillBytes: opts.limits.maxSpillBytes,
           ...(opts.chainTap ? { tap: opts.chainTap } : {}),
         });
-        const handler = new AuditRowsHandler(ref, mapped.index, {
+        const handler = new AuditRowsHandler(mapped.layout, {
           profile: p,
           replay,
           findings,
           table: qualified,
           maxLineBytes: opts.limits.maxLineBytes,
+          jobs: opts.jobs,
         });
         chains.push({ replay, handler });
         return handler;

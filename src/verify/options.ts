@@ -1,6 +1,7 @@
 // Options shared by every verifying command, with the documented defaults of every bound.
 import type { Anchor } from '../chain/replay.js';
 import type { ChainRecord } from '../chain/record.js';
+import { defaultJobs } from '../chain/audit-rows.js';
 import { DEFAULT_REPLAY_TUNING } from '../chain/replay.js';
 import type { ArchiveLimits } from '../archive/types.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../archive/types.js';
@@ -54,6 +55,8 @@ export interface VerifyOptions {
   severityOverrides?: SeverityOverrides;
   /** Sees every audit record of the archive's chain in dump order (restore compares with it). */
   chainTap?: (r: ChainRecord) => void;
+  /** Hashing threads for the audit chain (--jobs); 1 hashes in the main thread. */
+  jobs: number;
   /** Which steps run (audit runs the chain alone). */
   steps: { chain: boolean; tuf: boolean; certs: boolean; cross: boolean };
 }
@@ -68,6 +71,7 @@ export function defaultVerifyOptions(over: Partial<VerifyOptions> = {}): VerifyO
     anchors: [],
     hosts: [],
     limits: DEFAULT_LIMITS,
+    jobs: defaultJobs(),
     steps: { chain: true, tuf: true, certs: true, cross: true },
     ...over,
   };

@@ -2,7 +2,7 @@
 // secrets), unescaped, with a bound on rows and bytes so a hostile dump cannot exhaust memory.
 import type { Findings } from '../findings/collector.js';
 import type { TableDataHandler, TableRef } from '../dump/types.js';
-import { unescapeInto } from '../chain/audit-rows.js';
+import { unescapeInto } from '../chain/copy-unescape.js';
 
 export type Row = Record<string, Buffer | null>;
 

@@ -56,8 +56,9 @@ const STATUS = {
   'beyond-head': 'beyond-head',
 } as const;
 
-async function run(m: ManifestFile, tiny: boolean): Promise<Report> {
+async function run(m: ManifestFile, tiny: boolean, jobs = 2): Promise<Report> {
   const opts = defaultVerifyOptions({
+    jobs,
     at: new Date('2026-11-26T00:00:00Z'),
     anchors: m.anchors.map((a) => ({ seq: a.seq, hash: Buffer.from(a.hash, 'hex') })),
     // A tiny reorder window and spill runs force the on-disk merge path on 3000 records.
@@ -119,5 +120,16 @@ for (const m of manifest.files.filter((x) =>
     const r = await run(m, true);
     compare(m, r);
     assert.ok((r.chains[0]?.lateRecords ?? 0) > 0, 'rows went through the spill');
+  });
+}
+
+for (const m of manifest.files.filter((x) => x.tamper !== undefined && x.file.endsWith('.dump'))) {
+  test(`${m.file}: the single-thread and the worker-pool paths give the same findings`, async () => {
+    const where = (r: Report): string[] =>
+      r.findings.map((f) => `${f.code} ${JSON.stringify(f.location)}`).sort();
+    const one = await run(m, false, 1);
+    const pool = await run(m, false, 3);
+    assert.deepEqual(where(pool), where(one));
+    assert.equal(pool.chains[0]?.headHash, one.chains[0]?.headHash);
   });
 }

@@ -11,6 +11,7 @@ import {
   isNullField,
   splitFields,
   unescapeField,
+  unescapeFieldInto,
 } from '../../src/dump/copy.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -47,6 +48,10 @@ describe('unescapeField (CopyReadAttributesText)', () => {
   for (const [raw, want] of cases) {
     it(`${JSON.stringify(raw)} → ${JSON.stringify(want)}`, () => {
       assert.equal(un(raw), want);
+      const buf = b(`##${raw}##`);
+      const dst = Buffer.alloc(raw.length + 1);
+      const n = unescapeFieldInto(buf, 2, 2 + raw.length, dst, 1);
+      assert.equal(n < 0 ? null : dst.toString('latin1', 1, 1 + n), want);
     });
   }
 
@@ -130,10 +135,15 @@ describe('round trips', () => {
         assert.equal(enc.includes(0x09), false, 'no raw tab');
         assert.equal(enc.includes(0x0a), false, 'no raw newline');
         const dec = unescapeField(enc, 0, enc.length);
-        if (value === null) assert.equal(dec, null);
-        else {
+        const into = Buffer.alloc(enc.length + 3, 0xee);
+        const n = unescapeFieldInto(enc, 0, enc.length, into, 3);
+        if (value === null) {
+          assert.equal(dec, null);
+          assert.equal(n, -1);
+        } else {
           assert.ok(dec);
           assert.ok(dec.equals(value));
+          assert.ok(into.subarray(3, 3 + n).equals(value));
         }
       }),
       { numRuns: 2000 },

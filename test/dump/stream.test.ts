@@ -230,3 +230,35 @@ describe('COPY row rules', () => {
     }
   });
 });
+
+describe('the plain-format lexer', () => {
+  const tricky = [
+    'CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $body$',
+    'BEGIN',
+    'COPY public.fake (a) FROM stdin;',
+    '$$ not the end $bod$ nor this $body',
+    'END $body$;',
+    "SELECT E'it\\'s; COPY public.fake2 (a) FROM stdin;\n', 'a''b;' /* c /* nested; */ COPY public.fake3 (a) FROM stdin; */;",
+    "-- a comment with a quote ' and COPY public.fake4 (a) FROM stdin;",
+    'SELECT $1, a$b$c FROM t; -- "$1" and "a$b" open no dollar quote',
+    'COPY public.real (a) FROM stdin;',
+    '1',
+    '\\.',
+  ].join('\n');
+
+  it('finds only the real COPY, whatever the chunking', async () => {
+    for (let chunk = 1; chunk <= 9; chunk++) {
+      const r = await readBuf(plain(tricky), { chunk });
+      assert.deepEqual(r.findings, [], `chunk ${chunk}`);
+      assert.deepEqual(r.facts.rowCounts, { 'public.real': 1 }, `chunk ${chunk}`);
+    }
+  });
+
+  it('standard_conforming_strings off: backslash escapes in plain strings', async () => {
+    const sql =
+      "SET standard_conforming_strings = off;\nSELECT 'a\\'; COPY public.fake (a) FROM stdin;';\nCOPY public.real (a) FROM stdin;\n1\n\\.\n";
+    const r = await readBuf(plain(sql), { chunk: 4 });
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(r.facts.rowCounts, { 'public.real': 1 });
+  });
+});

@@ -2,7 +2,8 @@
 // the real pg_restore into a template database, one fresh copy of it per test (CREATE DATABASE …
 // TEMPLATE), a backup archive built with the tar package, and cleanup of all of it.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,7 +15,10 @@ import { pgServer, type PgServer } from '../support/pg.js';
 import { FIXTURES } from '../support/paths.js';
 
 export const CLEAN_DUMP = join(FIXTURES, 'db', 'clean.dump');
-export const CLEAN_HEAD = { seq: 3000, hash: '85a0d06c64e92f29112258de02ce8a879683baaaa0e3fa749c34771c8c36ea76' };
+export const CLEAN_HEAD = {
+  seq: 3000,
+  hash: '85a0d06c64e92f29112258de02ce8a879683baaaa0e3fa749c34771c8c36ea76',
+};
 /** The restored audit table as findings name it. */
 export const LIVE = 'db:public.audit_log';
 /** The certificate fixtures' reference time and host. */
@@ -54,7 +58,9 @@ function pgRestore(server: PgServer, database: string, dump: string): void {
 }
 
 /** A fresh database holding `dump` as pg_restore restores it (clean.dump via a shared template). */
-export async function restoredDatabase(dump = CLEAN_DUMP): Promise<{ server: PgServer; name: string; url: string }> {
+export async function restoredDatabase(
+  dump = CLEAN_DUMP,
+): Promise<{ server: PgServer; name: string; url: string }> {
   requirePgRestore();
   const server = await pgServer();
   const name = `${tag}_${++counter}`;
@@ -107,7 +113,12 @@ export async function buildArchive(dump = CLEAN_DUMP): Promise<{ archive: string
   copyFileSync(dump, join(staging, 'db', 'meshanics.dump'));
   stageNodeFolders(staging);
   const archive = join(dir, 'backup.tar.gz');
-  await tarCreate({ gzip: true, file: archive, cwd: staging }, ['db', 'certs', 'tuf']);
+  const parts: Buffer[] = [];
+  for await (const b of tarCreate({ cwd: staging }, ['db', 'certs', 'tuf'])) parts.push(b as Buffer);
+  // Padded to whole 10240-byte records after the end-of-archive blocks, as GNU tar writes it.
+  const tar = Buffer.concat(parts);
+  const padded = Buffer.concat([tar, Buffer.alloc((10240 - (tar.length % 10240)) % 10240)]);
+  writeFileSync(archive, gzipSync(padded));
   return { archive, staging };
 }
 

@@ -1,0 +1,226 @@
+// Audit rows (COPY text lines) → compact chain records, hashed with recipe v1. Pure and
+// self-contained so it runs in the main thread or in a hashing worker (hash-worker.ts).
+// Lines and fields are found with Buffer.indexOf, fields are unescaped straight into one
+// reusable message buffer, timestamps converted by a byte parser (no regex, no Date), one
+// crypto.hash call per record. node:crypto rather than @noble/hashes: at ~100-byte messages the
+// per-call cost dominates and node:crypto measured about twice as fast per record here
+// (bench/README.md).
+import { hash as cryptoHash } from 'node:crypto';
+import { decodeBytea } from '../dump/copy.js';
+import { newTsResult, parseTimestamptz, tsEpochMicros, writeRecipeTimestamp } from '../dump/timestamp.js';
+import { isEscaped, unescapeInto } from './copy-unescape.js';
+import { hexInto } from './hex.js';
+import { RECORD_BYTES } from './record.js';
+
+const TAB = 9;
+const NL = 10;
+const BACKSLASH = 92;
+const NULL_FIELD = 0xffffffff;
+
+export type RecipeField = 'seq' | 'occurredAt' | 'actor' | 'action' | 'subject' | 'payload';
+
+/** Where the recipe's inputs are in a COPY line: structured-clone safe (sent to workers). */
+export interface RowLayout {
+  ncol: number;
+  seqCol: number;
+  prevCol: number;
+  hashCol: number;
+  order: Array<{ field: RecipeField; col: number }>;
+}
+
+export interface Malformed {
+  /** 1-based row within the block. */
+  row: number;
+  seq: number | null;
+  reason: string;
+}
+
+export interface HashedBlock {
+  /** `count` records in record.ts's fixed layout; rows are 1-based within the block. */
+  records: Buffer;
+  count: number;
+  /** Lines in the block (records + malformed). */
+  lines: number;
+  malformed: Malformed[];
+}
+
+/** The last unescaped newline in buf[0, end), or -1 (backslash-newline is data, not a row end). */
+export function lastRowEnd(buf: Buffer, end: number): number {
+  let nl = buf.lastIndexOf(NL, end - 1);
+  while (nl > 0 && buf[nl - 1] === BACKSLASH && isEscaped(buf, nl, 0)) nl = buf.lastIndexOf(NL, nl - 1);
+  return nl;
+}
+
+export class RowHasher {
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private msg = Buffer.allocUnsafe(64 * 1024);
+  private readonly ts = newTsResult();
+
+  constructor(private readonly layout: RowLayout) {
+    this.starts = new Int32Array(layout.ncol);
+    this.ends = new Int32Array(layout.ncol);
+  }
+
+  /** Hash every complete line of buf[0, end) (end just past a row's newline). */
+  hashBlock(buf: Buffer, end: number): HashedBlock {
+    // Upper bound of records: count newlines first would cost a pass; grow instead.
+    let out = Buffer.allocUnsafe(Math.max(64, Math.ceil(end / 64)) * RECORD_BYTES);
+    let count = 0;
+    let lines = 0;
+    const malformed: Malformed[] = [];
+    let start = 0;
+    let from = 0;
+    while (start < end) {
+      let nl = buf.indexOf(NL, from);
+      if (nl < 0 || nl >= end) nl = end;
+      else if (nl > start && buf[nl - 1] === BACKSLASH && isEscaped(buf, nl, start)) {
+        from = nl + 1;
+        continue;
+      }
+      lines++;
+      if ((count + 1) * RECORD_BYTES > out.length) {
+        const bigger = Buffer.allocUnsafe(out.length * 2);
+        out.copy(bigger, 0, 0, count * RECORD_BYTES);
+        out = bigger;
+      }
+      const err = this.line(buf, start, nl, out, count * RECORD_BYTES, lines);
+      if (err === null) count++;
+      else malformed.push(err);
+      start = nl + 1;
+      from = start;
+    }
+    return { records: out.subarray(0, count * RECORD_BYTES), count, lines, malformed };
+  }
+
+  /** One line → one record written at out[o]; or why it is malformed. */
+  private line(buf: Buffer, s: number, e: number, out: Buffer, o: number, row: number): Malformed | null {
+    const L = this.layout;
+    const st = this.starts;
+    const en = this.ends;
+    // Split on tabs; backslash-tab is a literal tab inside a field (CopyReadAttributesText).
+    let p = s;
+    let n = 0;
+    let q = p;
+    for (;;) {
+      const t = buf.indexOf(TAB, q);
+      if (t >= 0 && t < e && t > p && buf[t - 1] === BACKSLASH && isEscaped(buf, t, p)) {
+        q = t + 1;
+        continue;
+      }
+      const fe = t < 0 || t >= e ? e : t;
+      if (n < L.ncol) {
+        st[n] = p;
+        en[n] = fe;
+      }
+      n++;
+      if (fe === e) break;
+      p = fe + 1;
+      q = p;
+    }
+    if (n !== L.ncol)
+      return { row, seq: null, reason: `row has ${n} fields, the COPY statement names ${L.ncol} columns` };
+    const seqS = st[L.seqCol] as number;
+    const seqE = en[L.seqCol] as number;
+    const seq = parseSeq(buf, seqS, seqE);
+    if (seq === undefined)
+      return {
+        row,
+        seq: null,
+        reason: `seq "${buf.toString('latin1', seqS, Math.min(seqE, seqS + 40))}" is not an integer`,
+      };
+    const need = e - s + 128;
+    if (this.msg.length < need) this.msg = Buffer.allocUnsafe(Math.max(need, this.msg.length * 2));
+    const msg = this.msg;
+    // prev_hash straight into the message's first bytes, and into the record.
+    const prevLen = this.bytea(buf, st[L.prevCol] as number, en[L.prevCol] as number, msg, 0, 32);
+    if (prevLen !== 32)
+      return {
+        row,
+        seq,
+        reason: prevLen < 0 ? 'prev_hash is not valid bytea' : `prev_hash is ${prevLen} bytes, not 32`,
+      };
+    const hashAt = o + 57;
+    const hashLen = this.bytea(buf, st[L.hashCol] as number, en[L.hashCol] as number, out, hashAt, 32);
+    if (hashLen !== 32)
+      return {
+        row,
+        seq,
+        reason: hashLen < 0 ? 'hash is not valid bytea' : `hash is ${hashLen} bytes, not 32`,
+      };
+    msg.copy(out, o + 25, 0, 32);
+    let off = 32;
+    let tsMicros = Number.NaN;
+    for (const { field, col } of L.order) {
+      const fs = st[col] as number;
+      const fe = en[col] as number;
+      if (fe - fs === 2 && buf[fs] === BACKSLASH && buf[fs + 1] === 78) {
+        msg.writeUInt32BE(NULL_FIELD, off); // \N: NULL
+        off += 4;
+        continue;
+      }
+      if (field === 'occurredAt') {
+        if (!parseTimestamptz(buf, fs, fe, this.ts))
+          return {
+            row,
+            seq,
+            reason: `occurred_at "${buf.toString('utf8', fs, Math.min(fe, fs + 60))}" is not a timestamptz`,
+          };
+        tsMicros = tsEpochMicros(this.ts);
+        const w = writeRecipeTimestamp(this.ts, msg, off + 4);
+        if (w < 0) {
+          msg.writeUInt32BE(NULL_FIELD, off); // to_char gives NULL for ±infinity
+          off += 4;
+        } else {
+          msg.writeUInt32BE(w, off);
+          off += 4 + w;
+        }
+        continue;
+      }
+      const w = unescapeInto(buf, fs, fe, msg, off + 4);
+      msg.writeUInt32BE(w, off);
+      off += 4 + w;
+    }
+    const computed = cryptoHash('sha256', msg.subarray(0, off), 'buffer');
+    out.writeDoubleLE(seq, o);
+    out.writeDoubleLE(tsMicros, o + 8);
+    out.writeDoubleLE(row, o + 16);
+    out[o + 24] = computed.compare(out, hashAt, hashAt + 32) === 0 ? 1 : 0;
+    return null;
+  }
+
+  /** Decode a bytea COPY field into dst (at most max bytes); hex fast path. Returns its length or -1. */
+  private bytea(buf: Buffer, s: number, e: number, dst: Buffer, off: number, max: number): number {
+    // Raw COPY text of hex bytea is \\x followed by hex digits.
+    if (e - s >= 3 && buf[s] === BACKSLASH && buf[s + 1] === BACKSLASH && buf[s + 2] === 120) {
+      if ((e - s - 3) >> 1 !== max) return (e - s - 3) >> 1;
+      return hexInto(buf, s + 3, e, dst, off);
+    }
+    const tmp = Buffer.allocUnsafe(e - s);
+    const n = unescapeInto(buf, s, e, tmp, 0);
+    const dec = decodeBytea(tmp.subarray(0, n));
+    if (!dec) return -1;
+    if (dec.length !== max) return dec.length;
+    dec.copy(dst, off);
+    return dec.length;
+  }
+}
+
+/** Decimal seq; undefined unless it is an integer within ±2^53. */
+function parseSeq(buf: Buffer, s: number, e: number): number | undefined {
+  let i = s;
+  let neg = false;
+  if (buf[i] === 45) {
+    neg = true;
+    i++;
+  }
+  if (i >= e || e - i > 16) return undefined;
+  let v = 0;
+  for (; i < e; i++) {
+    const c = (buf[i] as number) - 48;
+    if (c < 0 || c > 9) return undefined;
+    v = v * 10 + c;
+  }
+  if (!Number.isSafeInteger(v)) return undefined;
+  return neg ? -v : v;
+}
