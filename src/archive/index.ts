@@ -46,7 +46,12 @@ export async function readArchiveStream(
   opts: ArchiveOptions,
 ): Promise<ArchiveResult> {
   const hash = createHash('sha256');
-  const raw = new ChunkSource(input, (b) => hash.update(b));
+  let readBytes = 0;
+  const raw = new ChunkSource(input, (b) => {
+    hash.update(b);
+    readBytes += b.length;
+    opts.onProgress?.(readBytes);
+  });
   const col = new EntryCollector(opts, name);
   const facts: ArchiveFacts = {
     path: name,

@@ -65,6 +65,8 @@ export interface ArchiveOptions {
   findings: Findings;
   profile: Profile;
   limits: ArchiveLimits;
+  /** Told the raw bytes read so far, as the pass goes (a progress bar). */
+  onProgress?: (bytesRead: number) => void;
   /** Receives each database dump entry (by default path or by content sniffing). */
   onDump: DumpEntryHandler;
   /** Slot for age decryption (the gate issue): given the raw archive bytes (which start with the

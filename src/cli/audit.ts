@@ -7,6 +7,7 @@ import { makeStyle, renderFinding } from '../report/text.js';
 import type { Report } from '../report/types.js';
 import {
   addCommonOptions,
+  attachProgress,
   emitReport,
   requireReadableFile,
   toVerifyOptions,
@@ -38,10 +39,12 @@ export function registerAudit(program: Command, setCode: (c: number) => void): v
     const to = seqFlag(flags.to, '--to');
     const opts = toVerifyOptions(flags);
     opts.steps = { chain: true, tuf: false, certs: false, cross: false };
+    const bar = attachProgress(opts, input, { ...flags, json: flags.json === true || format !== 'text' });
     const report =
       sniffInput(input) === 'dump'
         ? await verifyDumpFile(input, opts, 'audit')
         : await verifyBackup(input, opts, 'audit');
+    bar.done();
     const breaks = report.findings.filter((f) => f.area === 'chain' && inWindow(f, from, to));
     if (flags.json || flags.report) {
       const code = emitReport(report, { ...flags, json: flags.json, quiet: true });

@@ -6,6 +6,7 @@ import type { Anchor } from '../chain/replay.js';
 import { loadProfile } from '../profile/load.js';
 import type { Report } from '../report/types.js';
 import { makeStyle, renderText } from '../report/text.js';
+import { progressBar, type Progress } from '../report/progress.js';
 import { DEFAULT_LIMITS, defaultVerifyOptions, type Limits, type VerifyOptions } from '../verify/options.js';
 
 /** Bad usage, a missing file, a key that does not open: exit 2 with one line. */
@@ -160,4 +161,17 @@ export function emitReport(r: Report, f: CommonFlags): number {
   if (f.json) process.stdout.write(json);
   else process.stdout.write(renderText(r, makeStyle(useColor(f)), { quiet: f.quiet === true }));
   return r.exitCode;
+}
+
+/** A progress bar on stderr for the input (terminal only; never with --json or --quiet). */
+export function attachProgress(opts: VerifyOptions, path: string, f: CommonFlags): Progress {
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    size = 0;
+  }
+  const bar = progressBar(size, 'meshverify', f.json !== true && f.quiet !== true);
+  opts.onProgress = (n) => bar.update(n);
+  return bar;
 }

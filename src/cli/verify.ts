@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { verifyBackup } from '../verify/backup.js';
 import {
   addCommonOptions,
+  attachProgress,
   collect,
   emitReport,
   requireReadableFile,
@@ -30,7 +31,9 @@ export function registerVerify(program: Command, setCode: (c: number) => void): 
   addCommonOptions(cmd).action(async (archive: string, flags: CommonFlags) => {
     requireReadableFile(archive);
     const opts = toVerifyOptions(flags);
+    const bar = attachProgress(opts, archive, flags);
     const report = await verifyBackup(archive, opts, 'verify');
+    bar.done();
     setCode(emitReport(report, flags));
   });
 }

@@ -1,14 +1,7 @@
 // Issue one device certificate with the CA's key, as enrollment does: a fresh P-256 device key,
 // the CA's subject as issuer (byte for byte), clientAuth, key identifiers. Built by hand so any CA
 // key node:crypto can sign with works (ECDSA P-256/384/521, RSA, Ed25519, Ed448).
-import {
-  createHash,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  type KeyObject,
-} from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import {
   bitString,
   bool,

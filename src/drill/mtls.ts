@@ -20,6 +20,8 @@ import type { HandshakeResult, TlsResult } from './types.js';
 
 const ADDRESS = '127.0.0.1';
 const GREETING = 'meshverify drill\n';
+/** Bound on listening and closing (the handshake has its own, --tls-timeout). */
+const SETUP_MS = 5000;
 
 /** OpenSSL's verification errors, as node reports them on the verifying side. */
 const CHAIN_ERRORS = new Set([
@@ -40,6 +42,10 @@ const CHAIN_ERRORS = new Set([
   'CERT_REJECTED',
   'ERR_TLS_CERT_SIGNATURE_ALGORITHM_UNSUPPORTED',
 ]);
+
+/** What the server says when it refuses the client's certificate, and the alert the client gets. */
+const CLIENT_REJECTED = /certificate|peer did not return|unknown ca|verify/i;
+const CLIENT_ALERT = /alert (certificate|bad certificate|unknown ca|certificate required|decrypt error)/i;
 
 export interface TlsInput {
   serverCertPem: Buffer;
@@ -124,7 +130,7 @@ export async function drillMutualTls(run: DrillRun, inp: TlsInput, device: Issue
   server.on('error', () => undefined);
 
   try {
-    const port = await listen(server, run.o.tlsTimeoutMs);
+    const port = await listen(server, Math.max(run.o.tlsTimeoutMs, SETUP_MS));
     result.port = port;
     result.closed = false;
     for (const host of run.ctx.opts.hosts) {
@@ -144,7 +150,7 @@ export async function drillMutualTls(run: DrillRun, inp: TlsInput, device: Issue
     );
   } finally {
     for (const s of sockets) s.destroy();
-    result.closed = await close(server, run.o.tlsTimeoutMs);
+    result.closed = await close(server, Math.max(run.o.tlsTimeoutMs, SETUP_MS));
   }
   if (Math.abs(run.ctx.opts.now.getTime() - run.at.getTime()) > 3600_000 && result.handshakes.length > 0)
     f.add(
@@ -165,7 +171,14 @@ function report(run: DrillRun, inp: TlsInput, h: HandshakeResult, device: Issued
     serverError: h.serverError ?? '',
   };
   const serverLoc: Location = { path: inp.serverCertPath, certificate: inp.serverRef };
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+  if (code === 'ETIMEDOUT')
+    f.add(
+      'DRILL_TLS_TIMEOUT',
+      serverLoc,
+      `the handshake with ${h.host} did not finish within ${run.o.tlsTimeoutMs} ms`,
+      detail,
+    );
+  else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     f.add(
       'DRILL_TLS_HOST_REJECTED',
       serverLoc,
@@ -179,21 +192,11 @@ function report(run: DrillRun, inp: TlsInput, h: HandshakeResult, device: Issued
       `a device rejects ${inp.serverRef} against ${inp.caPath}: ${h.error ?? code}`,
       detail,
     );
-  else if (
-    h.serverError !== null ||
-    /alert (certificate|bad certificate|unknown ca|certificate required)/i.test(h.error ?? '')
-  )
+  else if (CLIENT_REJECTED.test(h.serverError ?? '') || CLIENT_ALERT.test(h.error ?? ''))
     f.add(
       'DRILL_TLS_CLIENT_REJECTED',
       { path: inp.caPath, certificate: `device:${device.serial}` },
       `the server rejects the enrolled device's certificate: ${h.serverError ?? h.error ?? 'handshake alert'}`,
-      detail,
-    );
-  else if (code === 'ETIMEDOUT')
-    f.add(
-      'DRILL_TLS_TIMEOUT',
-      serverLoc,
-      `the handshake with ${h.host} did not finish within ${run.o.tlsTimeoutMs} ms`,
       detail,
     );
   else

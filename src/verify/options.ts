@@ -55,6 +55,8 @@ export interface VerifyOptions {
   severityOverrides?: SeverityOverrides;
   /** Sees every audit record of the archive's chain in dump order (restore compares with it). */
   chainTap?: (r: ChainRecord) => void;
+  /** Told the input bytes read so far (progress bar). */
+  onProgress?: (bytesRead: number) => void;
   /** Hashing threads for the audit chain (--jobs); 1 hashes in the main thread. */
   jobs: number;
   /** Which steps run (audit runs the chain alone). */

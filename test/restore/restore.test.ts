@@ -3,8 +3,10 @@
 // the restored database as a superuser would (triggers disabled) or to a restored directory.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { x as tarExtract } from 'tar';
+import { FIXTURES } from '../support/paths.js';
 import { verifyRestore } from '../../src/restore/restore.js';
 import type { Report } from '../../src/report/types.js';
 import {
@@ -19,6 +21,7 @@ import {
   restoredDatabase,
   sql,
   status,
+  tempDir,
 } from './helpers.js';
 
 after(cleanup);
@@ -232,4 +235,33 @@ test('a faithful restore of directories: files, bytes and modes identical', asyn
     s.directories.map((d) => d.files),
     [4, 13],
   );
+});
+
+test('the post-restore procedure on the sample backup: restore everything, then every check passes', async () => {
+  const archive = join(FIXTURES, 'sample-backup.tar.gz');
+  // As an operator restores it: extract with modes (tar -xp), pg_restore the dump.
+  const node = tempDir('node');
+  await tarExtract({ file: archive, cwd: node, chmod: true, processUmask: 0o022 });
+  const top = join(node, readdirSync(node)[0] ?? '');
+  const db = await restoredDatabase(join(top, 'db', 'meshanics.dump'));
+  const r = await verifyRestore(archive, {
+    verify: options(),
+    db: { url: db.url },
+    tufDir: join(top, 'tuf'),
+    certsDir: join(top, 'certs'),
+  });
+  assert.deepEqual(errorsOf(r), []);
+  assert.equal(r.verdict, 'verified');
+  for (const id of [
+    'restore.tables',
+    'restore.rows',
+    'db.chain',
+    'restore.records',
+    'restore.certs-files',
+    'restore.tuf-files',
+    'x509',
+  ])
+    assert.equal(status(r, id), 'passed', id);
+  assert.notEqual(status(r, 'tuf'), 'skipped');
+  assert.ok(r.sections['certificates'] !== undefined && r.sections['tuf'] !== undefined);
 });
