@@ -1,8 +1,8 @@
 // Drives node-tar's Parser over the (decompressed) tar stream so that every header's offset is
 // known exactly. The Parser itself tracks no absolute positions and buffers partial blocks, so
 // the driver hands it one 512-byte block at a time while a header is due, and body data in
-// pieces of at least 512 bytes (or exactly the rest of the body) so nothing is ever left
-// buffered inside it. What is due next (header, body, extended-header body) is read from the
+// whole blocks (a body's block-padded length is whole blocks) so nothing is ever left buffered
+// inside it, wherever the decompressed chunks happen to end. What is due next (header, body, extended-header body) is read from the
 // Parser's own state after each header block, so the two can never disagree about the layout.
 // Entries are made to flow synchronously by the sink; the sink's `settle()` gives backpressure.
 import { Header, Parser, ReadEntry } from 'tar';
@@ -382,19 +382,16 @@ export class TarDriver {
     return Buffer.concat(parts, got);
   }
 
-  /** A body piece of at least one block (or all of `max`), without copying when possible. */
+  /** A body piece of whole blocks (at most `max`, itself whole blocks), without copying when
+   *  possible. Whole blocks matter: the Parser only consumes input in runs of at least 512
+   *  bytes, so a piece that left less than a block of the body would be buffered inside it,
+   *  not consumed, and every later offset would be misread. */
   private takeBody(max: number): Buffer | undefined {
-    const need = Math.min(max, BLOCK);
-    if (this.carryLen < need) return undefined;
+    if (max < BLOCK || this.carryLen < BLOCK) return undefined;
     const first = this.carry[0];
     if (!first) return undefined;
-    if (first.length >= need) return this.shift(Math.min(first.length, max));
-    let n = 0;
-    for (const b of this.carry) {
-      n += b.length;
-      if (n >= need) break;
-    }
-    return this.take(Math.min(n, max));
+    if (first.length >= BLOCK) return this.shift(Math.min(first.length - (first.length % BLOCK), max));
+    return this.take(BLOCK);
   }
 
   private shift(n: number): Buffer {

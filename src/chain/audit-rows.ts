@@ -7,7 +7,7 @@ import type { Profile } from '../profile/profile.js';
 import type { TableDataHandler, TableRef } from '../dump/types.js';
 import type { ChainReplay } from './replay.js';
 import { HashPool } from './hash-pool.js';
-import { decodeRecord, RECORD_BYTES } from './record.js';
+import { RECORD_BYTES } from './record.js';
 import { lastRowEnd, RowHasher, type HashedBlock, type RowLayout } from './row-hasher.js';
 
 export { unescapeInto } from './copy-unescape.js';
@@ -143,12 +143,8 @@ export class AuditRowsHandler implements TableDataHandler {
     const base = this.row;
     const replay = this.opts.replay;
     for (const m of b.malformed) replay.malformed(m.seq ?? undefined, base + m.row, m.reason);
-    for (let i = 0; i < b.count; i++) {
-      const r = decodeRecord(b.records, i * RECORD_BYTES, true);
-      r.row += base;
-      replay.push(r);
-      this.lastSeq = r.seq;
-    }
+    for (let i = 0; i < b.count; i++) replay.pushRaw(b.records, i * RECORD_BYTES, base);
+    if (b.count > 0) this.lastSeq = b.records.readDoubleLE((b.count - 1) * RECORD_BYTES);
     this.row += b.lines;
   }
 

@@ -5,7 +5,7 @@
 // they left when the replay ends.
 import type { Findings } from '../findings/collector.js';
 import { MinHeap } from './heap.js';
-import { compareRecords, type ChainRecord } from './record.js';
+import { compareRecords, decodeRecord, type ChainRecord } from './record.js';
 import { ChainCoalescer, type ChainEvent } from './coalesce.js';
 import { DiskBudget, SortedSpill, SpillList, SpillLimitError } from './spill.js';
 import { formatMicros } from './time.js';
@@ -91,8 +91,19 @@ class Sequencer {
   last: ChainRecord;
   lastIsGenesis = true;
   private lastAltHashes: Buffer[] = [];
-  private readonly recent: ChainRecord[] = [];
-  private recentPos = 0;
+  /** The last record processed, copied here (no object per record on the fast path). */
+  private readonly box: ChainRecord = {
+    seq: 0,
+    ts: 0,
+    prev: Buffer.alloc(32),
+    hash: Buffer.alloc(32),
+    contentOk: true,
+    row: 0,
+  };
+  /** Ring of recent hashes and their seqs. */
+  private readonly ringHash = Buffer.alloc(RECENT * 32);
+  private readonly ringSeq = new Float64Array(RECENT).fill(Number.NaN);
+  private ringPos = 0;
   breaks = 0;
   constructor(
     private readonly out: ChainCoalescer,
@@ -200,9 +211,11 @@ class Sequencer {
       return;
     }
     if (this.breaks <= MAX_CLASSIFIED_BREAKS) {
-      for (const old of this.recent) {
-        if (old.seq !== prev.seq && r.prev.equals(old.hash)) {
-          detail['pointsToSeq'] = old.seq;
+      for (let i = 0; i < RECENT; i++) {
+        const seq = this.ringSeq[i] as number;
+        if (Number.isNaN(seq) || seq === prev.seq) continue;
+        if (r.prev.compare(this.ringHash, i * 32, i * 32 + 32) === 0) {
+          detail['pointsToSeq'] = seq;
           break;
         }
       }
@@ -249,14 +262,44 @@ class Sequencer {
   }
 
   private advance(r: ChainRecord): void {
-    this.last = r;
+    const b = this.box;
+    b.seq = r.seq;
+    b.ts = r.ts;
+    b.row = r.row;
+    b.contentOk = r.contentOk;
+    r.prev.copy(b.prev, 0, 0, 32);
+    r.hash.copy(b.hash, 0, 0, 32);
+    this.last = b;
     this.lastIsGenesis = false;
     if (this.lastAltHashes.length) this.lastAltHashes = [];
-    if (this.recent.length < RECENT) this.recent.push(r);
-    else {
-      this.recent[this.recentPos] = r;
-      this.recentPos = (this.recentPos + 1) % RECENT;
-    }
+    r.hash.copy(this.ringHash, this.ringPos * 32, 0, 32);
+    this.ringSeq[this.ringPos] = r.seq;
+    this.ringPos = (this.ringPos + 1) % RECENT;
+  }
+
+  /**
+   * The common case without building a record: the next seq, content intact, linked to the
+   * last record, time not backwards, nothing pending. `buf[o]` is a record in record.ts layout.
+   * Returns false (and changes nothing) when the record needs the full path.
+   */
+  tryFast(buf: Buffer, o: number, row: number): boolean {
+    if (this.lastIsGenesis || this.pending.count !== 0 || this.lastAltHashes.length !== 0) return false;
+    const b = this.box;
+    const seq = buf.readDoubleLE(o);
+    if (seq !== b.seq + 1 || buf[o + 24] !== 1) return false;
+    if (this.anchors.size !== 0 && this.anchors.has(seq)) return false;
+    if (buf.compare(b.hash, 0, 32, o + 25, o + 57) !== 0) return false;
+    const ts = buf.readDoubleLE(o + 8);
+    if (ts < b.ts) return false;
+    b.seq = seq;
+    b.ts = ts;
+    b.row = row;
+    buf.copy(b.prev, 0, o + 25, o + 57);
+    buf.copy(b.hash, 0, o + 57, o + 89);
+    buf.copy(this.ringHash, this.ringPos * 32, o + 57, o + 89);
+    this.ringSeq[this.ringPos] = seq;
+    this.ringPos = (this.ringPos + 1) % RECENT;
+    return true;
   }
 
   private checkAnchor(r: ChainRecord): void {
@@ -321,8 +364,9 @@ export class ChainReplay {
       this.anchors,
       this.genesis,
       (left, right) => {
-        // Record both boundaries; late records may still fill the hole.
-        this.pushSpill(this.holes, left);
+        // Record both boundaries; late records may still fill the hole. `left` is the
+        // sequencer's reused box: keep a copy.
+        this.pushSpill(this.holes, { ...left, prev: Buffer.from(left.prev), hash: Buffer.from(left.hash) });
         this.pushSpill(this.holes, right);
       },
       this.pending,
@@ -332,6 +376,25 @@ export class ChainReplay {
   /** Emit a malformed-row finding (row parser). */
   malformed(seq: number | undefined, row: number, reason: string): void {
     this.out.emit({ code: 'CHAIN_ROW_MALFORMED', seq: seq ?? -row, row, detail: { reason } });
+  }
+
+  /** A record in record.ts layout at buf[o] (row numbers offset by rowBase): the hot path. */
+  pushRaw(buf: Buffer, o: number, rowBase: number): void {
+    if (this.opts.tap === undefined && this.heap.size === 0) {
+      const row = buf.readDoubleLE(o + 16) + rowBase;
+      if (this.main.tryFast(buf, o, row)) {
+        const seq = buf.readDoubleLE(o);
+        const ts = buf.readDoubleLE(o + 8);
+        this.count++;
+        if (seq < this.first) this.first = seq;
+        if (seq > this.maxSeq) this.maxSeq = seq;
+        if (ts > this.newest && ts !== Infinity) this.newest = ts;
+        return;
+      }
+    }
+    const r = decodeRecord(buf, o, true);
+    r.row += rowBase;
+    this.push(r);
   }
 
   push(r: ChainRecord): void {

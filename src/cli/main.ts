@@ -10,6 +10,8 @@ import { registerCerts } from './certs.js';
 import { registerRestore } from './restore.js';
 import { registerDb } from './db.js';
 import { registerDrill } from './drill.js';
+import { registerGate } from './gate.js';
+import { registerReceipt } from './receipt.js';
 
 export async function main(argv: string[]): Promise<void> {
   // Until a command finishes, an unexpected end of the event loop means "could not run" (2),
@@ -34,6 +36,8 @@ export async function main(argv: string[]): Promise<void> {
   registerRestore(program, setCode);
   registerDb(program, setCode);
   registerDrill(program, setCode);
+  registerGate(program, setCode);
+  registerReceipt(program, setCode);
   try {
     await program.parseAsync(argv);
     process.exitCode = code;

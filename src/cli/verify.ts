@@ -9,6 +9,7 @@ import {
   toVerifyOptions,
   type CommonFlags,
 } from './common.js';
+import { addArchiveInputOptions, applyArchiveInput, type ArchiveInputFlags } from './gate.js';
 
 export function registerVerify(program: Command, setCode: (c: number) => void): void {
   const cmd = program
@@ -28,9 +29,11 @@ export function registerVerify(program: Command, setCode: (c: number) => void): 
       '--expiring-within <duration>',
       'warn about metadata and certificates that expire within, e.g. 14d',
     );
-  addCommonOptions(cmd).action(async (archive: string, flags: CommonFlags) => {
+  addArchiveInputOptions(cmd);
+  addCommonOptions(cmd).action(async (archive: string, flags: CommonFlags & ArchiveInputFlags) => {
     requireReadableFile(archive);
     const opts = toVerifyOptions(flags);
+    await applyArchiveInput(archive, flags, opts);
     const bar = attachProgress(opts, archive, flags);
     const report = await verifyBackup(archive, opts, 'verify');
     bar.done();

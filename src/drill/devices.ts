@@ -178,7 +178,7 @@ export function drillDevices(
       const firstBad = bad[0];
       w.entry.status = 'blocked';
       w.entry.failedStep = firstBad?.failedStep ?? 'target';
-      w.entry.reason = `${bad.length} of ${targets.length} targets cannot be installed (first: ${firstBad?.path ?? '?'}: ${firstBad?.reason ?? '?'})`;
+      w.entry.reason = `${bad.length} of ${targets.length} targets cannot be installed (first: ${firstBad?.path ?? '?'})`;
     }
   }
   return result;

@@ -44,7 +44,7 @@ const CHAIN_ERRORS = new Set([
 ]);
 
 /** What the server says when it refuses the client's certificate, and the alert the client gets. */
-const CLIENT_REJECTED = /certificate|peer did not return|unknown ca|verify/i;
+const CLIENT_REJECTED = /certificate|peer did not return|unknown ca|verify|signature|asn1|EVP lib/i;
 const CLIENT_ALERT = /alert (certificate|bad certificate|unknown ca|certificate required|decrypt error)/i;
 
 export interface TlsInput {
@@ -124,8 +124,8 @@ export async function drillMutualTls(run: DrillRun, inp: TlsInput, device: Issue
     // Sent only once the server has verified the device: the client's proof of mutual TLS.
     s.end(GREETING);
   });
-  server.on('tlsClientError', (e: Error) => {
-    lastServerError = e.message;
+  server.on('tlsClientError', (e: NodeJS.ErrnoException) => {
+    lastServerError = `${e.code ? `${e.code}: ` : ''}${e.message.trim()}`;
   });
   server.on('error', () => undefined);
 

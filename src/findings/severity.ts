@@ -11,6 +11,7 @@ import { X509_CODES } from '../x509/codes.js';
 import { CROSS_CODES } from '../cross/codes.js';
 import { RESTORE_CODES } from '../restore/codes.js';
 import { DRILL_CODES } from '../drill/codes.js';
+import { GATE_CODES } from '../gate/codes.js';
 
 export interface CodeInfo {
   severity: Severity;
@@ -29,6 +30,7 @@ export const ALL_CODES: Readonly<Record<string, CodeInfo>> = Object.freeze({
   ...withArea(CROSS_CODES, 'cross'),
   ...withArea(RESTORE_CODES, 'restore'),
   ...withArea(DRILL_CODES, 'drill'),
+  ...withArea(GATE_CODES, 'gate'),
 });
 
 function withArea(

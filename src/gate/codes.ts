@@ -42,7 +42,10 @@ export const GATE_CODES = {
     'error',
     'The previous receipt holds facts (chain head, TUF roles, certificates) this archive does not: continuity cannot be shown',
   ],
-  GATE_PREVIOUS_FAILED: ['warning', 'The previous receipt records a failed gate: it is a weak baseline'],
+  GATE_PREVIOUS_FAILED: [
+    'error',
+    'The previous receipt records a failed gate: a failed night is no baseline (use the last passing receipt)',
+  ],
   GATE_PREVIOUS_UNSIGNED: ['warning', 'The previous receipt carries no signature by the gate key'],
   GATE_PREVIOUS_SIGNATURE_INVALID: [
     'error',

@@ -114,11 +114,19 @@ export class LiveDatabase {
   async *cursor(what: string, text: string, values: unknown[], batch: number): AsyncGenerator<Row[]> {
     const name = `meshverify_c${++this.cursors}`;
     await this.query(what, `DECLARE ${name} NO SCROLL CURSOR FOR ${text}`, values);
-    const fetch = `FETCH FORWARD ${Math.max(1, Math.floor(batch))} FROM ${name}`;
-    for (;;) {
-      const rows = await this.query(what, fetch);
-      if (rows.length === 0) break;
-      yield rows;
+    const n = Math.max(1, Math.floor(batch));
+    const fetch = `FETCH FORWARD ${n} FROM ${name}`;
+    // One FETCH ahead: the server produces the next batch while this one is processed.
+    const ahead = (): Promise<Row[]> => {
+      const p = this.query(what, fetch);
+      p.catch(() => undefined); // awaited below; never an unhandled rejection if the caller stops
+      return p;
+    };
+    let next: Promise<Row[]> | undefined = ahead();
+    while (next) {
+      const rows: Row[] = await next;
+      next = rows.length === n ? ahead() : undefined;
+      if (rows.length > 0) yield rows;
     }
     await this.query(what, `CLOSE ${name}`);
   }

@@ -29,6 +29,7 @@ export async function verifyBackup(path: string, opts: VerifyOptions, command = 
   if (opts.steps.tuf) await verifyTufStep(ctx);
   if (opts.steps.certs) await verifyCertsStep(ctx);
   if (opts.steps.cross) await verifyCrossStep(ctx);
+  for (const step of opts.extraSteps ?? []) await step(ctx);
 
   return buildReport(ctx, { command, inputPath: path, inputKind: 'archive' });
 }
@@ -47,6 +48,7 @@ async function verifyArchiveAndChain(ctx: VerifyContext, path: string): Promise<
         findings,
         profile: opts.profile,
         limits: opts.limits,
+        ...(opts.decrypt ? { decrypt: opts.decrypt } : {}),
         onDump: async (entry, content) => {
           const result = await verifyDumpStream(content, entry.path, opts, findings);
           // As tar -x would restore it: a later entry with the same path replaces the earlier one.

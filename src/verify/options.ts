@@ -3,11 +3,12 @@ import type { Anchor } from '../chain/replay.js';
 import type { ChainRecord } from '../chain/record.js';
 import { defaultJobs } from '../chain/audit-rows.js';
 import { DEFAULT_REPLAY_TUNING } from '../chain/replay.js';
-import type { ArchiveLimits } from '../archive/types.js';
+import type { ArchiveDecryptor, ArchiveLimits } from '../archive/types.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../archive/types.js';
 import type { SeverityOverrides } from '../findings/severity.js';
 import type { Profile } from '../profile/profile.js';
 import { DEFAULT_PROFILE } from '../profile/profile.js';
+import type { VerifyContext } from './context.js';
 
 export interface Limits extends ArchiveLimits {
   /** Longest COPY line (one row) read, bytes. */
@@ -57,6 +58,10 @@ export interface VerifyOptions {
   chainTap?: (r: ChainRecord) => void;
   /** Told the input bytes read so far (progress bar). */
   onProgress?: (bytesRead: number) => void;
+  /** Decrypts an age-encrypted archive while it is read (--identity; src/gate/age.ts). */
+  decrypt?: ArchiveDecryptor;
+  /** Steps run after the built-in ones on the same context (--previous continuity, the gate policy). */
+  extraSteps?: Array<(ctx: VerifyContext) => Promise<void>>;
   /** Hashing threads for the audit chain (--jobs); 1 hashes in the main thread. */
   jobs: number;
   /** Which steps run (audit runs the chain alone). */
