@@ -75,8 +75,11 @@ export async function readArchiveStream(
         `Reading the archive failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`,
       );
   }
-  // The whole file is hashed even when the pass stopped early (a limit, a corrupt stream).
-  await raw.drain();
+  // The whole file is hashed even when the pass stopped early (a limit, a corrupt stream);
+  // not after --timeout, which bounds the whole run (the hash is then left empty).
+  const aborted = opts.signal?.aborted === true;
+  if (aborted) await raw.close();
+  else await raw.drain();
   if (raw.error !== undefined)
     opts.findings.add(
       'ARCHIVE_UNREADABLE',
@@ -84,7 +87,7 @@ export async function readArchiveStream(
       `The archive could not be read: ${raw.error instanceof Error ? raw.error.message : String(raw.error)}`,
     );
   facts.size = raw.bytes;
-  facts.sha256 = hash.digest('hex');
+  facts.sha256 = aborted ? '' : hash.digest('hex');
   const fin = col.finalize(parsed, !facts.complete);
   facts.topFolder = fin.topFolder;
   facts.entryCount = fin.entries.length;
@@ -240,6 +243,11 @@ class Pass {
           }
         }
         if (driver.stopped) break;
+        if (this.opts.signal?.aborted === true) {
+          // --timeout: not a truncation, not a limit of the archive; the run's report says it
+          limitHit = true;
+          break;
+        }
       }
     } catch (e) {
       streamErr = e;

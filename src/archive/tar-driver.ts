@@ -2,8 +2,9 @@
 // known exactly. The Parser itself tracks no absolute positions and buffers partial blocks, so
 // the driver hands it one 512-byte block at a time while a header is due, and body data in
 // whole blocks (a body's block-padded length is whole blocks) so nothing is ever left buffered
-// inside it, wherever the decompressed chunks happen to end. What is due next (header, body, extended-header body) is read from the
-// Parser's own state after each header block, so the two can never disagree about the layout.
+// inside it, wherever the decompressed chunks happen to end. What is due next (header, body,
+// extended-header body) is read from the Parser's own state after each header block, so the two
+// can never disagree about the layout.
 // Entries are made to flow synchronously by the sink; the sink's `settle()` gives backpressure.
 import { Header, Parser, ReadEntry } from 'tar';
 import { rawHeaderName, rawLongName, rawPaxPath } from './paths.js';

@@ -65,6 +65,8 @@ export interface ArchiveOptions {
   findings: Findings;
   profile: Profile;
   limits: ArchiveLimits;
+  /** When aborted (--timeout) the pass stops at its next chunk and the rest is not hashed. */
+  signal?: AbortSignal;
   /** Told the raw bytes read so far, as the pass goes (a progress bar). */
   onProgress?: (bytesRead: number) => void;
   /** Receives each database dump entry (by default path or by content sniffing). */

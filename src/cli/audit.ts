@@ -15,6 +15,7 @@ import {
   useColor,
   type CommonFlags,
 } from './common.js';
+import { finishReport } from './timeout.js';
 
 interface AuditFlags extends CommonFlags {
   from?: string;
@@ -40,10 +41,11 @@ export function registerAudit(program: Command, setCode: (c: number) => void): v
     const opts = toVerifyOptions(flags);
     opts.steps = { chain: true, tuf: false, certs: false, cross: false };
     const bar = attachProgress(opts, input, { ...flags, json: flags.json === true || format !== 'text' });
-    const report =
+    const report = finishReport(
       sniffInput(input) === 'dump'
         ? await verifyDumpFile(input, opts, 'audit')
-        : await verifyBackup(input, opts, 'audit');
+        : await verifyBackup(input, opts, 'audit'),
+    );
     bar.done();
     const breaks = report.findings.filter((f) => f.area === 'chain' && inWindow(f, from, to));
     if (flags.json || flags.report) {

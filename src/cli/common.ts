@@ -8,6 +8,7 @@ import type { Report } from '../report/types.js';
 import { makeStyle, renderText } from '../report/text.js';
 import { progressBar, type Progress } from '../report/progress.js';
 import { DEFAULT_LIMITS, defaultVerifyOptions, type Limits, type VerifyOptions } from '../verify/options.js';
+import { armTimeout, DEFAULT_TIMEOUT, finishReport } from './timeout.js';
 
 /** Bad usage, a missing file, a key that does not open: exit 2 with one line. */
 export class UsageError extends Error {}
@@ -26,6 +27,7 @@ export interface CommonFlags {
   expiringWithin?: string;
   limit?: string[];
   jobs?: string;
+  timeout?: string;
 }
 
 export function addCommonOptions(cmd: Command): Command {
@@ -39,6 +41,11 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--quiet', 'print only problems and the verdict')
     .option('--no-color', 'no colour (also NO_COLOR, or when stdout is not a terminal)')
     .option('--jobs <n>', 'hashing threads for the audit chain (default: the number of cores)')
+    .option(
+      '--timeout <duration>',
+      `total wall time, e.g. 30m or 2h; when reached: a RUN_TIMEOUT finding and exit 1 (0: no bound)`,
+      DEFAULT_TIMEOUT,
+    )
     .addOption(
       new Option('--limit <name=value>', 'change a resource bound, e.g. maxLineBytes=1048576 (repeatable)')
         .argParser(collect)
@@ -76,15 +83,27 @@ export function parseDuration(s: string, what: string): number {
   return Number(m[1]) * unit * 1000;
 }
 
-function parseLimits(list: string[]): Limits {
-  const out: Limits = { ...DEFAULT_LIMITS };
+/** Every bound --limit knows, by the name findings give it (location.limit). */
+export function limitNames(l: Limits = DEFAULT_LIMITS): string[] {
+  const flat = Object.keys(l).filter((k) => typeof (l as unknown as Record<string, unknown>)[k] === 'number');
+  return [...flat, ...Object.keys(l.tuf).map((k) => `tuf.${k}`), ...Object.keys(l.x509).map((k) => `x509.${k}`)];
+}
+
+export function parseLimits(list: string[]): Limits {
+  const out: Limits = { ...DEFAULT_LIMITS, tuf: { ...DEFAULT_LIMITS.tuf }, x509: { ...DEFAULT_LIMITS.x509 } };
   for (const item of list) {
-    const m = /^(\w+)=(\d+(?:\.\d+)?)$/.exec(item);
-    if (!m || m[1] === undefined || m[2] === undefined)
-      throw new UsageError(`--limit "${item}" must be name=number`);
-    if (!(m[1] in out))
-      throw new UsageError(`--limit: unknown bound ${m[1]} (known: ${Object.keys(out).join(', ')})`);
-    (out as unknown as Record<string, number>)[m[1]] = Number(m[2]);
+    const m = /^((?:tuf\.|x509\.)?\w+)=(\d+(?:\.\d+)?(?:e\d+)?)$/i.exec(item.trim());
+    const value = Number(m?.[2]);
+    if (!m || m[1] === undefined || !Number.isFinite(value))
+      throw new UsageError(`--limit "${item}" must be name=number, e.g. maxLineBytes=1048576`);
+    const name = m[1];
+    const dot = name.indexOf('.');
+    const group = dot < 0 ? out : name.startsWith('tuf.') ? out.tuf : out.x509;
+    const key = name.slice(dot + 1);
+    const bag = group as unknown as Record<string, unknown>;
+    if (typeof bag[key] !== 'number')
+      throw new UsageError(`--limit: unknown bound ${name} (known: ${limitNames(out).join(', ')})`);
+    bag[key] = value;
   }
   return out;
 }
@@ -114,6 +133,8 @@ export function toVerifyOptions(f: CommonFlags): VerifyOptions {
   if (f.expiringWithin) opts.expiringWithinMs = parseDuration(f.expiringWithin, '--expiring-within');
   if (f.trustedRoot)
     opts.trustedRoot = { path: f.trustedRoot, data: readInputFile(f.trustedRoot, 16 * 1024 * 1024) };
+  const timeout = f.timeout ?? DEFAULT_TIMEOUT;
+  armTimeout(parseDuration(timeout, '--timeout'), timeout, opts, (r) => emitReport(r, f));
   return opts;
 }
 
@@ -147,7 +168,8 @@ export function useColor(f: CommonFlags): boolean {
 }
 
 /** Print the report (text or JSON), write --report, return the exit code. */
-export function emitReport(r: Report, f: CommonFlags): number {
+export function emitReport(report: Report, f: CommonFlags): number {
+  const r = finishReport(report);
   const json = JSON.stringify(r, null, 2) + '\n';
   if (f.report) {
     try {
@@ -172,6 +194,10 @@ export function attachProgress(opts: VerifyOptions, path: string, f: CommonFlags
     size = 0;
   }
   const bar = progressBar(size, 'meshverify', f.json !== true && f.quiet !== true);
-  opts.onProgress = (n) => bar.update(n);
+  const prev = opts.onProgress;
+  opts.onProgress = (n) => {
+    prev?.(n);
+    bar.update(n);
+  };
   return bar;
 }

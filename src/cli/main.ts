@@ -7,6 +7,7 @@ import { UsageError } from './common.js';
 import { registerVerify } from './verify.js';
 import { registerAudit } from './audit.js';
 import { registerCerts } from './certs.js';
+import { registerTuf } from './tuf.js';
 import { registerRestore } from './restore.js';
 import { registerDb } from './db.js';
 import { registerDrill } from './drill.js';
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<void> {
   };
   registerVerify(program, setCode);
   registerAudit(program, setCode);
+  registerTuf(program, setCode);
   registerCerts(program, setCode);
   registerRestore(program, setCode);
   registerDb(program, setCode);

@@ -62,6 +62,8 @@ export class ByteReader {
       }
       if (r.done) {
         this.done = true;
+        // The source ended because the signal stopped it (a bound upstream): not the real end.
+        if (this.stops.signal?.aborted) this.aborted = true;
         return false;
       }
       const v = r.value;

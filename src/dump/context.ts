@@ -10,6 +10,8 @@ export class ReadContext {
   offsetOf: 'dump' | 'decompressed' = 'dump';
   /** Set by any finding that means the dump was not read whole and sound. */
   damaged = false;
+  /** Bytes inflated from the dump's own compression so far (maxDecompressedBytes). */
+  inflated = 0;
 
   constructor(
     readonly opts: DumpReadOptions,

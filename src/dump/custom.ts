@@ -14,7 +14,7 @@ import { parseCopyStatement, tableKey } from './copy-stmt.js';
 import type { ArchiveHeader, TocEntry } from './custom-toc.js';
 import { K_OFFSET_POS_SET, TocReader } from './custom-toc.js';
 import { TableFeed } from './feed.js';
-import { StreamInflater, pieces } from './inflate.js';
+import { StreamInflater, bombBound, pieces, type BombBound } from './inflate.js';
 
 const BLK_DATA = 1;
 const BLK_BLOBS = 3;
@@ -323,6 +323,10 @@ class DataReader {
     const where = (): string => key;
     let end: BodyEnd;
     let corrupt: Error | null = null;
+    /** The block's data crossed a decompression bound: the rest of it is skipped, not inflated. */
+    let bomb: BombBound | undefined;
+    let zin = 0;
+    let zout = 0;
     if (comp === 'none') {
       const batch = new Batch(toFeed);
       end = await this.chunks((s) => batch.add(s), where);
@@ -330,7 +334,14 @@ class DataReader {
     } else {
       const inf = new StreamInflater('zlib');
       const feedOut = async (outs: Buffer[]): Promise<void> => {
-        for (const o of outs) await toFeed(o);
+        for (const o of outs) {
+          if (bomb) return;
+          zout += o.length;
+          ctx.inflated += o.length;
+          bomb = bombBound(ctx.opts, ctx.inflated, zin, zout);
+          if (bomb) return;
+          await toFeed(o);
+        }
       };
       // One piece in flight while the previous piece's rows are scanned and consumed.
       let inflight: Promise<void> | null = null;
@@ -341,7 +352,8 @@ class DataReader {
       };
       const zbatch = new Batch(async (b) => {
         for (const piece of pieces(b)) {
-          if (!inf.open) return;
+          if (!inf.open || bomb) return;
+          zin += piece.length;
           const next = inf.startWrite(piece);
           if (inflight) {
             await inflight;
@@ -351,8 +363,10 @@ class DataReader {
         }
       });
       try {
-        end = await this.chunks((s) => (inf.open ? zbatch.add(s) : undefined), where);
-        if (end === 'ok') {
+        end = await this.chunks((s) => (inf.open && !bomb ? zbatch.add(s) : undefined), where);
+        if (bomb) {
+          // reported below; nothing more is inflated
+        } else if (end === 'ok') {
           await zbatch.flush();
           await settle();
           await feedOut(await inf.finish());
@@ -364,6 +378,20 @@ class DataReader {
       } finally {
         inf.destroy();
       }
+    }
+    if (bomb) {
+      ctx.damaged = true;
+      const rows = feed.rows;
+      ctx.add(
+        'LIMIT_EXCEEDED',
+        { table: key, row: rows > 0 ? rows : undefined, offset: at, limit: bomb },
+        bomb === 'maxRatio'
+          ? `The compressed data of ${key} inflates ${Math.round(zout / Math.max(1, zin))}:1, above maxRatio ${ctx.opts.maxRatio ?? 0}:1 (a decompression bomb?); ${rows} rows were read, the rest of its block was skipped`
+          : `The dump inflates past maxDecompressedBytes (${ctx.opts.maxDecompressedBytes ?? 0} bytes) in the data of ${key}; ${rows} rows were read, the rest of its block was skipped`,
+        { compressedBytes: zin, decompressedBytes: zout, bound: ctx.opts[bomb] ?? null },
+      );
+      await feed.end(true, this.r.offset);
+      return end;
     }
     if (end === 'eof' || end === 'bad') {
       if (end === 'eof' && !this.r.stopped) {

@@ -5,7 +5,7 @@
 import { ByteReader } from './byte-reader.js';
 import { ReadContext, errText } from './context.js';
 import { readCustom } from './custom.js';
-import { StreamInflater, pieces } from './inflate.js';
+import { StreamInflater, bombBound, pieces } from './inflate.js';
 import { readPlain } from './plain.js';
 import type { DumpFacts, DumpReadOptions, DumpSink } from './types.js';
 
@@ -97,9 +97,12 @@ async function readOuter(raw: ByteReader, ctx: ReadContext): Promise<boolean> {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     ctx.facts.outerCompression = 'gzip';
     ctx.offsetOf = 'decompressed';
-    const gz = gunzipChunks(raw, ctx);
+    // Stops the inner reader when the gzip stream crosses a decompression bound.
+    const bomb = new AbortController();
+    const signal = ctx.opts.signal ? AbortSignal.any([ctx.opts.signal, bomb.signal]) : bomb.signal;
+    const gz = gunzipChunks(raw, ctx, bomb);
     try {
-      const inner = new ByteReader(gz, { maxBytes: ctx.opts.maxBytes, signal: ctx.opts.signal });
+      const inner = new ByteReader(gz, { maxBytes: ctx.opts.maxBytes, signal });
       await readInner(inner, ctx, true);
       return inner.stopped || raw.aborted;
     } finally {
@@ -215,9 +218,36 @@ function isBlank(c: number): boolean {
  * Gunzips the rest of `raw`, pulled chunk by chunk. A gzip error ends the stream with a finding
  * (the raw rest is drained by readDump).
  */
-async function* gunzipChunks(raw: ByteReader, ctx: ReadContext): AsyncGenerator<Buffer, void, undefined> {
+async function* gunzipChunks(
+  raw: ByteReader,
+  ctx: ReadContext,
+  bomb: AbortController,
+): AsyncGenerator<Buffer, void, undefined> {
   const inf = new StreamInflater('gzip');
   let out = 0;
+  const compressedStart = raw.offset;
+  /** True (after reporting it) when the output crossed a decompression bound. */
+  const over = (): boolean => {
+    const bound = bombBound(ctx.opts, ctx.inflated, raw.offset - compressedStart, out);
+    if (!bound) return false;
+    const compressed = raw.offset - compressedStart;
+    ctx.damaged = true;
+    ctx.facts.complete = false;
+    ctx.add(
+      'LIMIT_EXCEEDED',
+      { offset: out, offsetOf: 'decompressed', limit: bound },
+      bound === 'maxRatio'
+        ? `The gzip data of ${ctx.opts.path} inflates ${Math.round(out / Math.max(1, compressed))}:1 after ${out} bytes, above maxRatio ${ctx.opts.maxRatio ?? 0}:1 (a decompression bomb?): the rest of the dump was not read`
+        : `The gzip data of ${ctx.opts.path} inflates past maxDecompressedBytes (${ctx.opts.maxDecompressedBytes ?? 0} bytes): the rest of the dump was not read`,
+      { compressedBytes: compressed, decompressedBytes: out, bound: ctx.opts[bound] ?? null },
+    );
+    bomb.abort();
+    return true;
+  };
+  const count = (o: Buffer): void => {
+    out += o.length;
+    ctx.inflated += o.length;
+  };
   // One piece in flight while the consumer works on the output of the previous one.
   let inflight: Promise<void> | null = null;
   try {
@@ -230,21 +260,23 @@ async function* gunzipChunks(raw: ByteReader, ctx: ReadContext): AsyncGenerator<
         if (inflight) {
           await inflight;
           for (const o of inf.take()) {
-            out += o.length;
+            count(o);
             yield o;
           }
+          if (over()) return;
         }
         inflight = next;
       }
     }
     if (inflight) await inflight;
     for (const o of inf.take()) {
-      out += o.length;
+      count(o);
       yield o;
     }
+    if (over()) return;
     if (inf.open) {
       for (const o of await inf.finish()) {
-        out += o.length;
+        count(o);
         yield o;
       }
     }

@@ -84,6 +84,27 @@ export class StreamInflater {
   }
 }
 
+/** The ratio of a stream is judged only once it inflated this much (small streams compress oddly). */
+export const RATIO_AFTER = 1024 * 1024;
+
+export type BombBound = 'maxDecompressedBytes' | 'maxRatio';
+
+/**
+ * The decompression bound a stream has crossed, if any: `totalOut` bytes inflated by the whole
+ * dump so far, `streamIn` → `streamOut` for this stream.
+ */
+export function bombBound(
+  o: { maxDecompressedBytes?: number; maxRatio?: number },
+  totalOut: number,
+  streamIn: number,
+  streamOut: number,
+): BombBound | undefined {
+  if (o.maxDecompressedBytes !== undefined && totalOut > o.maxDecompressedBytes) return 'maxDecompressedBytes';
+  if (o.maxRatio !== undefined && streamOut > RATIO_AFTER && streamOut / Math.max(1, streamIn) > o.maxRatio)
+    return 'maxRatio';
+  return undefined;
+}
+
 /** Splits `buf` into pieces of at most INFLATE_PIECE bytes. */
 export function* pieces(buf: Buffer): Generator<Buffer> {
   for (let at = 0; at < buf.length; at += INFLATE_PIECE) {

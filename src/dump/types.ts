@@ -74,4 +74,10 @@ export interface DumpReadOptions {
   maxBytes?: number;
   /** Optional: when aborted, reading stops at the next chunk (the rest of the input is not read). */
   signal?: AbortSignal;
+  /** Bounds on the dump's own compression (gzip around a plain dump, zlib data blocks of a custom
+   *  dump), against decompression bombs: bytes inflated in all, and the inflated/compressed
+   *  ratio (judged once a stream has inflated more than RATIO_AFTER bytes). Past either: a
+   *  LIMIT_EXCEEDED finding naming it; a gzip dump stops there, a zlib block's rest is skipped. */
+  maxDecompressedBytes?: number;
+  maxRatio?: number;
 }

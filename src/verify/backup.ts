@@ -26,9 +26,11 @@ export async function verifyBackup(path: string, opts: VerifyOptions, command = 
   };
 
   await verifyArchiveAndChain(ctx, path);
-  if (opts.steps.tuf) await verifyTufStep(ctx);
-  if (opts.steps.certs) await verifyCertsStep(ctx);
-  if (opts.steps.cross) await verifyCrossStep(ctx);
+  // After --timeout the remaining steps are not started (the report says where it stopped).
+  const go = (): boolean => opts.signal?.aborted !== true;
+  if (opts.steps.tuf && go()) await verifyTufStep(ctx);
+  if (opts.steps.certs && go()) await verifyCertsStep(ctx);
+  if (opts.steps.cross && go()) await verifyCrossStep(ctx);
   for (const step of opts.extraSteps ?? []) await step(ctx);
 
   return buildReport(ctx, { command, inputPath: path, inputKind: 'archive' });
@@ -48,6 +50,8 @@ async function verifyArchiveAndChain(ctx: VerifyContext, path: string): Promise<
         findings,
         profile: opts.profile,
         limits: opts.limits,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.decrypt ? { decrypt: opts.decrypt } : {}),
         onDump: async (entry, content) => {
           const result = await verifyDumpStream(content, entry.path, opts, findings);
@@ -59,6 +63,7 @@ async function verifyArchiveAndChain(ctx: VerifyContext, path: string): Promise<
       });
     },
   );
+  if (!opts.steps.chain) return;
   if (ctx.dumps.length === 0) {
     skipStep(
       findings,

@@ -58,6 +58,7 @@ export function verifyCertSource(ctx: VerifyContext, source: FileSource): Promis
         now: ctx.opts.now,
         ...(ctx.opts.expiringWithinMs !== undefined ? { expiringWithinMs: ctx.opts.expiringWithinMs } : {}),
         findings: ctx.findings,
+        limits: ctx.opts.limits.x509,
       },
     );
     ctx.sections['certificates'] = reportJson(report);
@@ -81,6 +82,7 @@ function checkDevices(ctx: VerifyContext, ca: CaHandle | undefined): void {
     now: ctx.opts.now,
     ...(ctx.opts.expiringWithinMs !== undefined ? { expiringWithinMs: ctx.opts.expiringWithinMs } : {}),
     findings: ctx.findings,
+    limits: ctx.opts.limits.x509,
   });
   ctx.sections['devices'] = reportJson(report);
 }

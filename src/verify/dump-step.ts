@@ -93,6 +93,9 @@ export async function verifyDumpStream(
       maxLineBytes: opts.limits.maxLineBytes,
       maxTocEntries: opts.limits.maxTocEntries,
       maxTocStringBytes: opts.limits.maxTocStringBytes,
+      maxDecompressedBytes: opts.limits.maxDecompressedBytes,
+      maxRatio: opts.limits.maxRatio,
+      ...(opts.signal ? { signal: opts.signal } : {}),
     },
     sink,
   );

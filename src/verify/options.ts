@@ -9,6 +9,8 @@ import type { SeverityOverrides } from '../findings/severity.js';
 import type { Profile } from '../profile/profile.js';
 import { DEFAULT_PROFILE } from '../profile/profile.js';
 import type { VerifyContext } from './context.js';
+import { DEFAULT_TUF_LIMITS, type TufLimits } from '../tuf/limits.js';
+import { DEFAULT_X509_LIMITS, type X509Limits } from '../x509/limits.js';
 
 export interface Limits extends ArchiveLimits {
   /** Longest COPY line (one row) read, bytes. */
@@ -26,6 +28,10 @@ export interface Limits extends ArchiveLimits {
   maxTableBytes: number;
   /** Findings stored per run (the rest are counted). */
   maxFindings: number;
+  /** TUF metadata bounds (--limit tuf.<name>=<n>; findings name them tuf.<name>). */
+  tuf: TufLimits;
+  /** Certificate bounds (--limit x509.<name>=<n>). */
+  x509: X509Limits;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -39,6 +45,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxTableRows: 1_000_000,
   maxTableBytes: 256 * 1024 * 1024,
   maxFindings: 100_000,
+  tuf: { ...DEFAULT_TUF_LIMITS },
+  x509: { ...DEFAULT_X509_LIMITS },
 };
 
 export interface VerifyOptions {
@@ -58,6 +66,8 @@ export interface VerifyOptions {
   chainTap?: (r: ChainRecord) => void;
   /** Told the input bytes read so far (progress bar). */
   onProgress?: (bytesRead: number) => void;
+  /** Aborted when --timeout expires: readers stop at their next chunk, later steps are skipped. */
+  signal?: AbortSignal;
   /** Decrypts an age-encrypted archive while it is read (--identity; src/gate/age.ts). */
   decrypt?: ArchiveDecryptor;
   /** Steps run after the built-in ones on the same context (--previous continuity, the gate policy). */

@@ -51,6 +51,7 @@ export async function verifyTufSource(
         now: ctx.opts.now,
         ...(ctx.opts.expiringWithinMs !== undefined ? { expiringWithinMs: ctx.opts.expiringWithinMs } : {}),
         findings: ctx.findings,
+        limits: ctx.opts.limits.tuf,
       },
     );
     ctx.sections['tuf'] = JSON.parse(JSON.stringify(report)) as JsonValue;
