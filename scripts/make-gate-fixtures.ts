@@ -96,7 +96,6 @@ interface ManifestEntry {
 }
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
-const epoch = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
 // ---------------------------------------------------------------- TUF metadata, one copy per night
 
@@ -112,7 +111,8 @@ function metadataFor(version: number, dir: string): void {
     signatures: Array<{ keyid: string }>;
     signed: Record<string, unknown>;
   };
-  if (old.signatures[0]?.keyid !== key.keyid) throw new Error('the key store timestamp key is not the good repo’s');
+  if (old.signatures[0]?.keyid !== key.keyid)
+    throw new Error('the key store timestamp key is not the good repo’s');
   writeFileSync(join(dir, 'timestamp.json'), serialize(signEnvelope({ ...old.signed, version }, [{ key }])));
 }
 
@@ -221,9 +221,10 @@ function tableRowsFile(work: string, meta: string): string {
     secrets: ['mqtt-broker', 'artifact-store'].map((name, i) => ({
       name,
       key_id: `kms-key-${i + 1}`,
-      ciphertext_hex: Buffer.concat([Buffer.from('MSE1'), createHash('sha512').update(name).digest()]).toString(
-        'hex',
-      ),
+      ciphertext_hex: Buffer.concat([
+        Buffer.from('MSE1'),
+        createHash('sha512').update(name).digest(),
+      ]).toString('hex'),
     })),
   };
   const file = join(work, 'rows.json');
@@ -275,12 +276,10 @@ async function hashAt(client: pg.Client, seq: number): Promise<string> {
 
 async function setTrustState(client: pg.Client, meta: string): Promise<void> {
   for (const t of trustState(meta))
-    await client.query('UPDATE public.trust_state SET version = $2, sha256 = $3, expires = $4 WHERE role = $1', [
-      t.role,
-      t.version,
-      t.sha256,
-      t.expires,
-    ]);
+    await client.query(
+      'UPDATE public.trust_state SET version = $2, sha256 = $3, expires = $4 WHERE role = $1',
+      [t.role, t.version, t.sha256, t.expires],
+    );
 }
 
 /** PostgreSQL's own verdict on the chain must be what the fixture claims before it is dumped. */
@@ -302,7 +301,13 @@ interface Stage {
   certs: { serverCrt: string; caCrt: string; caKey: string };
 }
 
-async function archive(cfg: ServerConfig, db: string, time: string, stage: Stage, out: string): Promise<Buffer> {
+async function archive(
+  cfg: ServerConfig,
+  db: string,
+  time: string,
+  stage: Stage,
+  out: string,
+): Promise<Buffer> {
   const work = mkdtempSync(join(tmpdir(), 'meshverify-gate-'));
   try {
     const top = `meshanics-backup-${time.replace(/[-:]/g, '')}`;
@@ -311,7 +316,8 @@ async function archive(cfg: ServerConfig, db: string, time: string, stage: Stage
     mkdirSync(join(s, 'tuf', 'keys'), { recursive: true });
     mkdirSync(join(s, 'certs'), { recursive: true });
     cpSync(stage.meta, join(s, 'tuf', 'metadata'), { recursive: true });
-    for (const k of ['timestamp.key', 'snapshot.key']) cpSync(join(TUF, 'keys', k), join(s, 'tuf', 'keys', k));
+    for (const k of ['timestamp.key', 'snapshot.key'])
+      cpSync(join(TUF, 'keys', k), join(s, 'tuf', 'keys', k));
     writeFileSync(join(s, 'certs', 'server.crt'), stage.certs.serverCrt);
     cpSync(join(CERTS, 'server.key'), join(s, 'certs', 'server.key'));
     writeFileSync(join(s, 'certs', 'ca.crt'), stage.certs.caCrt);
@@ -406,7 +412,10 @@ async function main(): Promise<void> {
     };
     const serverKey = createPrivateKey(readFileSync(join(CERTS, 'server.key')));
     const goodCaKey = createPrivateKey(goodCerts.caKey);
-    const renewedCerts = { ...goodCerts, serverCrt: serverCert(serverKey, goodCaKey, 0x6a7e0003n, '2032-01-01T00:00:00Z') };
+    const renewedCerts = {
+      ...goodCerts,
+      serverCrt: serverCert(serverKey, goodCaKey, 0x6a7e0003n, '2032-01-01T00:00:00Z'),
+    };
 
     await createDatabase(cfg, DB);
     const client = await connect(cfg, DB);
@@ -437,7 +446,12 @@ async function main(): Promise<void> {
         if (last) {
           const at = await hashAt(client, last.head.seq);
           if (at !== last.head.hash) throw new Error(`${night.name} does not extend the previous night`);
-          manifest.prefixCheck.push({ night: night.name, seq: last.head.seq, hash: at, equalsPreviousHead: true });
+          manifest.prefixCheck.push({
+            night: night.name,
+            seq: last.head.seq,
+            hash: at,
+            equalsPreviousHead: true,
+          });
         }
         heads.push(h);
         const certs = i === 2 ? renewedCerts : goodCerts;
@@ -489,10 +503,14 @@ async function main(): Promise<void> {
     // Tail cut: the newest records deleted, as a superuser with triggers off.
     const cut = n2.seq - 25;
     await attack(cfg, `${DB}_truncated`, [`DELETE FROM public.audit_log WHERE seq > ${cut}`], true);
-    await defect('truncated', `records after seq ${cut} deleted: the chain ends before night 2's head ${n2.seq}`, {
-      db: `${DB}_truncated`,
-      seq: n2.seq,
-    });
+    await defect(
+      'truncated',
+      `records after seq ${cut} deleted: the chain ends before night 2's head ${n2.seq}`,
+      {
+        db: `${DB}_truncated`,
+        seq: n2.seq,
+      },
+    );
 
     // An edit before night 2's head, every later hash recomputed with the recipe.
     const edited = n2.seq - 10;
@@ -532,16 +550,21 @@ async function main(): Promise<void> {
 
     // A new CA key under the same name and expiry, the server certificate re-issued by it.
     const newCa = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
-    await defect('ca-replaced', 'CA replaced: same subject and expiry, another key; server cert re-issued by it', {
-      certs: {
-        serverCrt: serverCert(serverKey, newCa, 0x6a7e0005n, '2032-01-01T00:00:00Z'),
-        caCrt: caCert(newCa, 0x6a7e0004n),
-        caKey: newCa.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    await defect(
+      'ca-replaced',
+      'CA replaced: same subject and expiry, another key; server cert re-issued by it',
+      {
+        certs: {
+          serverCrt: serverCert(serverKey, newCa, 0x6a7e0005n, '2032-01-01T00:00:00Z'),
+          caCrt: caCert(newCa, 0x6a7e0004n),
+          caKey: newCa.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        },
       },
-    });
+    );
 
     writeFileSync(join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    for (const a of manifest.archives) process.stdout.write(`wrote fixtures/gate/${a.file} (${a.bytes} bytes)\n`);
+    for (const a of manifest.archives)
+      process.stdout.write(`wrote fixtures/gate/${a.file} (${a.bytes} bytes)\n`);
   } finally {
     for (const d of dbs) await dropDatabase(cfg, d);
     rmSync(work, { recursive: true, force: true });

@@ -60,6 +60,8 @@ interface FileState {
   chunks: Buffer[];
   len: number;
   pipe: ChunkPipe | undefined;
+  /** A kept file's content, allocated once at its declared size (no chunk list, no concat copy). */
+  buf?: Buffer;
 }
 
 const KIND: Record<string, EntryKind> = {
@@ -359,10 +361,12 @@ export class EntryCollector implements TarSink {
       case 'dump':
         st.pipe?.push(c);
         return;
-      case 'keep':
-        st.chunks.push(c);
-        st.len += c.length;
+      case 'keep': {
+        const buf = st.buf;
+        if (!buf) return;
+        st.len += c.copy(buf, st.len);
         return;
+      }
       case 'drain':
         return;
     }
@@ -403,6 +407,14 @@ export class EntryCollector implements TarSink {
       this.smallTotal += size;
       rec.role = 'kept';
       st.phase = 'keep';
+      // Copied once into a buffer of the declared size: the decompressed chunks it came in are
+      // garbage at once, so memory holds each kept byte once.
+      const buf = Buffer.allocUnsafe(size);
+      let n = 0;
+      for (const c of st.chunks) n += c.copy(buf, n);
+      st.buf = buf;
+      st.len = n;
+      st.chunks = [];
       return;
     }
     rec.isKey = rec.norm.rel.endsWith('.key') || looksLikePrivateKey(head);
@@ -468,8 +480,8 @@ export class EntryCollector implements TarSink {
         this.activePipe = undefined;
         break;
       case 'keep': {
-        const data = Buffer.concat(st.chunks, st.len);
-        st.chunks = [];
+        const data = (st.buf ?? Buffer.alloc(0)).subarray(0, st.len);
+        st.buf = undefined;
         rec.isKey = rec.norm.rel.endsWith('.key') || looksLikePrivateKey(data);
         rec.isCert = looksLikeCertificate(data);
         if (truncated) rec.error = 'cut short: the archive ends inside this file';
@@ -480,6 +492,7 @@ export class EntryCollector implements TarSink {
         break;
     }
     if (!truncated) this.lastGood = rec;
+    this.states.delete(rec);
   }
 
   // ---- the end ----

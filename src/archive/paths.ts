@@ -5,17 +5,33 @@ import { posix } from 'node:path';
 
 export interface NormPath {
   /** '/'-joined components; absolute paths keep one leading '/'. '' is the archive root. */
-  rel: string;
-  comps: string[];
-  absolute: boolean;
-  dotdot: boolean;
+  readonly rel: string;
+  readonly comps: string[];
+  readonly absolute: boolean;
+  readonly dotdot: boolean;
+}
+
+/** Components are derived from `rel` when asked: an archive of 100,000 entries keeps one
+ *  string per path, not an array of strings too. */
+class Norm implements NormPath {
+  constructor(
+    readonly rel: string,
+    readonly absolute: boolean,
+    readonly dotdot: boolean,
+  ) {}
+  get comps(): string[] {
+    const r = this.absolute ? this.rel.slice(1) : this.rel;
+    return r === '' ? [] : r.split('/');
+  }
 }
 
 export function normalizeEntryPath(p: string): NormPath {
   const absolute = p.startsWith('/');
   const comps = p.split('/').filter((c) => c !== '' && c !== '.');
-  const rel = comps.join('/');
-  return { rel: absolute ? '/' + rel : rel, comps, absolute, dotdot: comps.includes('..') };
+  const joined = comps.join('/');
+  const rel = absolute ? '/' + joined : joined;
+  // the raw path itself when it was already normal (one string kept, not two equal ones)
+  return new Norm(rel === p ? p : rel, absolute, comps.includes('..'));
 }
 
 /** Printable ASCII as is, everything else (and the backslash) as \xNN: unambiguous and reversible. */
@@ -90,22 +106,24 @@ export class TopFolder {
   constructor(private readonly reserved: ReadonlySet<string>) {}
 
   add(n: NormPath, isDir: boolean): void {
-    if (n.absolute || n.dotdot || n.comps.length === 0 || this.cand === null) return;
-    const first = n.comps[0] ?? '';
-    if (n.comps.length === 1 && !isDir) {
+    if (n.absolute || n.dotdot || this.cand === null) return;
+    const comps = n.comps;
+    if (comps.length === 0) return;
+    const first = comps[0] ?? '';
+    if (comps.length === 1 && !isDir) {
       this.cand = null;
       return;
     }
     if (this.cand === undefined) {
       this.cand = first;
-      if (n.comps.length === 1) this.likely = true;
+      if (comps.length === 1) this.likely = true;
     } else if (this.cand !== first) {
       this.cand = null;
       return;
     }
-    if (n.comps.length > 1) {
+    if (comps.length > 1) {
       this.inside = true;
-      if (this.reserved.has(n.comps[1] ?? '')) this.likely = true;
+      if (this.reserved.has(comps[1] ?? '')) this.likely = true;
     }
   }
 
@@ -124,8 +142,9 @@ export class TopFolder {
 /** Path relative to the top folder (unchanged when it is not under it; '' for the folder itself). */
 export function stripTop(n: NormPath, top: string | null | undefined): string {
   if (top === null || top === undefined || n.absolute || n.dotdot) return n.rel;
-  if (n.comps[0] !== top) return n.rel;
-  return n.comps.slice(1).join('/');
+  const comps = n.comps;
+  if (comps[0] !== top) return n.rel;
+  return comps.slice(1).join('/');
 }
 
 /** The folder holding a path ('' for the root). */

@@ -25,7 +25,8 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxRatio: 200,
   maxEntries: 100_000,
   maxEntryBytes: 8 * 1024 * 1024,
-  maxTotalSmallBytes: 256 * 1024 * 1024,
+  // Real metadata, certificates and keys take a few MB; this keeps peak memory under 300 MB.
+  maxTotalSmallBytes: 64 * 1024 * 1024,
 };
 
 export type EntryKind =

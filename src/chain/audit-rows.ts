@@ -62,6 +62,8 @@ export class AuditRowsHandler implements TableDataHandler {
   private row = 0;
   private lastSeq: number | undefined;
   private skipping = false;
+  /** Bytes since the last newline held (the line being gathered). */
+  private tail = 0;
   private readonly hasher: RowHasher | undefined;
   private readonly pool: HashPool | undefined;
   private readonly inflight: Array<Promise<HashedBlock>> = [];
@@ -87,10 +89,16 @@ export class AuditRowsHandler implements TableDataHandler {
     if (chunk.length === 0) return;
     this.parts.push(chunk);
     this.partsLen += chunk.length;
-    if (this.partsLen < BLOCK_BYTES) {
-      if (this.partsLen > this.opts.maxLineBytes && chunk.indexOf(10) < 0) this.overlong();
+    const lf = chunk.lastIndexOf(10);
+    this.tail = lf < 0 ? this.tail + chunk.length : chunk.length - lf - 1;
+    if (this.tail > this.opts.maxLineBytes) {
+      await this.beforeOverlong();
+      this.overlong();
       return;
     }
+    // No row ends in a chunk without a newline: hold it (no copy) until one comes, so a long
+    // line costs its bytes once, not a concatenation per chunk.
+    if (this.partsLen < BLOCK_BYTES || lf < 0) return;
     const buf =
       this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.partsLen);
     const cut = lastRowEnd(buf, buf.length);
@@ -105,9 +113,22 @@ export class AuditRowsHandler implements TableDataHandler {
     await this.dispatch(buf.subarray(0, cut + 1));
   }
 
+  /** The complete rows held before an over-long line are still hashed. */
+  private async beforeOverlong(): Promise<void> {
+    let k = this.parts.length - 1;
+    while (k >= 0 && (this.parts[k] as Buffer).indexOf(10) < 0) k--;
+    if (k < 0) return;
+    const head = Buffer.concat(this.parts.slice(0, k + 1));
+    const cut = lastRowEnd(head, head.length);
+    this.parts = [];
+    this.partsLen = 0;
+    if (cut >= 0) await this.dispatch(head.subarray(0, cut + 1));
+  }
+
   private overlong(): void {
     this.parts = [];
     this.partsLen = 0;
+    this.tail = 0;
     this.skipping = true;
     // The long row is one row: it is counted after the rows still in flight.
     const mark = this.inflight.length;
@@ -142,7 +163,7 @@ export class AuditRowsHandler implements TableDataHandler {
   private consume(b: HashedBlock): void {
     const base = this.row;
     const replay = this.opts.replay;
-    for (const m of b.malformed) replay.malformed(m.seq ?? undefined, base + m.row, m.reason);
+    for (const m of b.malformed) replay.malformed(m.seq ?? undefined, base + m.row, m.reason, m.rows ?? 1);
     for (let i = 0; i < b.count; i++) replay.pushRaw(b.records, i * RECORD_BYTES, base);
     if (b.count > 0) this.lastSeq = b.records.readDoubleLE((b.count - 1) * RECORD_BYTES);
     this.row += b.lines;

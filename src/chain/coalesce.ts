@@ -93,8 +93,15 @@ function describe(e: ChainEvent, to: number, count: number): string {
       return `the chain starts at seq ${e.seq}: ${String(d['reason'])}`;
     case 'CHAIN_TIME_BACKWARDS':
       return `${r}${n}: occurred_at ${String(d['occurredAt'])} is earlier than the previous record's ${String(d['previousOccurredAt'])}`;
-    case 'CHAIN_ROW_MALFORMED':
+    case 'CHAIN_ROW_MALFORMED': {
+      // No seq could be read: name the rows (a negative seq stands for the row).
+      if (e.seq < 0 && e.row !== undefined) {
+        const rows = typeof d['rows'] === 'number' ? d['rows'] : 1;
+        const span = rows > 1 ? `rows ${e.row}..${String(d['lastRow'])} (${rows} rows)` : `row ${e.row}`;
+        return `${span}: ${String(d['reason'])}`;
+      }
       return `${r}${n}: ${String(d['reason'])}`;
+    }
     case 'CHAIN_ANCHOR_MISMATCH':
       return `anchor seq ${e.seq}: hash is ${String(d['found'])}, the anchor says ${String(d['expected'])}`;
     case 'CHAIN_ANCHOR_MISSING':

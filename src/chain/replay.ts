@@ -4,6 +4,7 @@
 // window ("late") go to an external sort on temporary disk and are merged back into the holes
 // they left when the replay ends.
 import type { Findings } from '../findings/collector.js';
+import type { JsonValue } from '../findings/types.js';
 import { MinHeap } from './heap.js';
 import { compareRecords, decodeRecord, type ChainRecord } from './record.js';
 import { ChainCoalescer, type ChainEvent } from './coalesce.js';
@@ -373,9 +374,10 @@ export class ChainReplay {
     );
   }
 
-  /** Emit a malformed-row finding (row parser). */
-  malformed(seq: number | undefined, row: number, reason: string): void {
-    this.out.emit({ code: 'CHAIN_ROW_MALFORMED', seq: seq ?? -row, row, detail: { reason } });
+  /** Emit a malformed-row finding (row parser); `rows` consecutive rows when the seq is unknown. */
+  malformed(seq: number | undefined, row: number, reason: string, rows = 1): void {
+    const detail: { [k: string]: JsonValue } = rows > 1 ? { reason, rows, lastRow: row + rows - 1 } : { reason };
+    this.out.emit({ code: 'CHAIN_ROW_MALFORMED', seq: seq ?? -row, row, detail });
   }
 
   /** A record in record.ts layout at buf[o] (row numbers offset by rowBase): the hot path. */

@@ -33,6 +33,9 @@ export interface Malformed {
   row: number;
   seq: number | null;
   reason: string;
+  /** Consecutive rows merged into this entry (seq unknown, same reason): junk data is a few
+   *  entries per block, not one object per line. */
+  rows?: number;
 }
 
 export interface HashedBlock {
@@ -55,6 +58,13 @@ export class RowHasher {
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
   private msg = Buffer.allocUnsafe(64 * 1024);
+  /** Next tab at or after tabFrom in the current block (-1: none): lines without tabs must not
+   *  each search the rest of the block (a block of empty lines would be quadratic). */
+  private tabAt = -1;
+  private tabFrom = Infinity;
+  /** The same for backslashes: a line without one is copied as is (no unescape searches). */
+  private bsAt = -1;
+  private bsFrom = Infinity;
   private readonly ts = newTsResult();
 
   constructor(private readonly layout: RowLayout) {
@@ -71,6 +81,8 @@ export class RowHasher {
     const malformed: Malformed[] = [];
     let start = 0;
     let from = 0;
+    this.tabFrom = Infinity;
+    this.bsFrom = Infinity;
     while (start < end) {
       let nl = buf.indexOf(NL, from);
       if (nl < 0 || nl >= end) nl = end;
@@ -86,7 +98,18 @@ export class RowHasher {
       }
       const err = this.line(buf, start, nl, out, count * RECORD_BYTES, lines);
       if (err === null) count++;
-      else malformed.push(err);
+      else {
+        const last = malformed[malformed.length - 1];
+        if (
+          last !== undefined &&
+          err.seq === null &&
+          last.seq === null &&
+          last.reason === err.reason &&
+          last.row + (last.rows ?? 1) === err.row
+        )
+          last.rows = (last.rows ?? 1) + 1;
+        else malformed.push(err);
+      }
       start = nl + 1;
       from = start;
     }
@@ -103,7 +126,7 @@ export class RowHasher {
     let n = 0;
     let q = p;
     for (;;) {
-      const t = buf.indexOf(TAB, q);
+      const t = this.nextTab(buf, q);
       if (t >= 0 && t < e && t > p && buf[t - 1] === BACKSLASH && isEscaped(buf, t, p)) {
         q = t + 1;
         continue;
@@ -129,11 +152,14 @@ export class RowHasher {
         seq: null,
         reason: `seq "${buf.toString('latin1', seqS, Math.min(seqE, seqS + 40))}" is not an integer`,
       };
+    // Lines are met in order, so this costs one pass over the block in all.
+    const bs = this.nextBackslash(buf, s);
+    const plain = bs < 0 || bs >= e;
     const need = e - s + 128;
     if (this.msg.length < need) this.msg = Buffer.allocUnsafe(Math.max(need, this.msg.length * 2));
     const msg = this.msg;
     // prev_hash straight into the message's first bytes, and into the record.
-    const prevLen = this.bytea(buf, st[L.prevCol] as number, en[L.prevCol] as number, msg, 0, 32);
+    const prevLen = this.bytea(buf, st[L.prevCol] as number, en[L.prevCol] as number, msg, 0, 32, plain);
     if (prevLen !== 32)
       return {
         row,
@@ -141,7 +167,7 @@ export class RowHasher {
         reason: prevLen < 0 ? 'prev_hash is not valid bytea' : `prev_hash is ${prevLen} bytes, not 32`,
       };
     const hashAt = o + 57;
-    const hashLen = this.bytea(buf, st[L.hashCol] as number, en[L.hashCol] as number, out, hashAt, 32);
+    const hashLen = this.bytea(buf, st[L.hashCol] as number, en[L.hashCol] as number, out, hashAt, 32, plain);
     if (hashLen !== 32)
       return {
         row,
@@ -177,7 +203,7 @@ export class RowHasher {
         }
         continue;
       }
-      const w = unescapeInto(buf, fs, fe, msg, off + 4);
+      const w = plain ? buf.copy(msg, off + 4, fs, fe) : unescapeInto(buf, fs, fe, msg, off + 4);
       msg.writeUInt32BE(w, off);
       off += 4 + w;
     }
@@ -189,16 +215,44 @@ export class RowHasher {
     return null;
   }
 
+  /** The first backslash at or after `q` (searches again only past the last one found). */
+  private nextBackslash(buf: Buffer, q: number): number {
+    if (q >= this.bsFrom && (this.bsAt < 0 || this.bsAt >= q)) return this.bsAt;
+    this.bsFrom = q;
+    this.bsAt = buf.indexOf(BACKSLASH, q);
+    return this.bsAt;
+  }
+
+  /** The first tab at or after `q` (searches again only past the last one found). */
+  private nextTab(buf: Buffer, q: number): number {
+    if (q >= this.tabFrom && (this.tabAt < 0 || this.tabAt >= q)) return this.tabAt;
+    this.tabFrom = q;
+    this.tabAt = buf.indexOf(TAB, q);
+    return this.tabAt;
+  }
+
   /** Decode a bytea COPY field into dst (at most max bytes); hex fast path. Returns its length or -1. */
-  private bytea(buf: Buffer, s: number, e: number, dst: Buffer, off: number, max: number): number {
+  private bytea(
+    buf: Buffer,
+    s: number,
+    e: number,
+    dst: Buffer,
+    off: number,
+    max: number,
+    plain: boolean,
+  ): number {
     // Raw COPY text of hex bytea is \\x followed by hex digits.
     if (e - s >= 3 && buf[s] === BACKSLASH && buf[s + 1] === BACKSLASH && buf[s + 2] === 120) {
       if ((e - s - 3) >> 1 !== max) return (e - s - 3) >> 1;
       return hexInto(buf, s + 3, e, dst, off);
     }
-    const tmp = Buffer.allocUnsafe(e - s);
-    const n = unescapeInto(buf, s, e, tmp, 0);
-    const dec = decodeBytea(tmp.subarray(0, n));
+    let text: Buffer;
+    if (plain) text = buf.subarray(s, e);
+    else {
+      const tmp = Buffer.allocUnsafe(e - s);
+      text = tmp.subarray(0, unescapeInto(buf, s, e, tmp, 0));
+    }
+    const dec = decodeBytea(text);
     if (!dec) return -1;
     if (dec.length !== max) return dec.length;
     dec.copy(dst, off);

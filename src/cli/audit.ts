@@ -1,3 +1,4 @@
+import { addDecryptOptions, applyDecryption, type ArchiveInputFlags } from './gate.js';
 import type { Command } from 'commander';
 import type { Finding } from '../findings/types.js';
 import { verifyBackup } from '../verify/backup.js';
@@ -31,7 +32,8 @@ export function registerAudit(program: Command, setCode: (c: number) => void): v
     .option('--from <seq>', 'show breaks from this seq on')
     .option('--to <seq>', 'show breaks up to this seq')
     .option('--format <format>', 'export the breaks as text, json or csv', 'text');
-  addCommonOptions(cmd).action(async (input: string, flags: AuditFlags) => {
+  addDecryptOptions(cmd);
+  addCommonOptions(cmd).action(async (input: string, flags: AuditFlags & ArchiveInputFlags) => {
     requireReadableFile(input);
     const format = flags.format ?? 'text';
     if (!['text', 'json', 'csv'].includes(format))
@@ -40,6 +42,7 @@ export function registerAudit(program: Command, setCode: (c: number) => void): v
     const to = seqFlag(flags.to, '--to');
     const opts = toVerifyOptions(flags);
     opts.steps = { chain: true, tuf: false, certs: false, cross: false };
+    await applyDecryption(input, flags, opts);
     const bar = attachProgress(opts, input, { ...flags, json: flags.json === true || format !== 'text' });
     const report = finishReport(
       sniffInput(input) === 'dump'

@@ -1,3 +1,4 @@
+import { addDecryptOptions, applyDecryption, type ArchiveInputFlags } from './gate.js';
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DirectorySource } from '../files/source.js';
@@ -28,7 +29,8 @@ export function registerCerts(program: Command, setCode: (c: number) => void): v
       [],
     )
     .option('--expiring-within <duration>', 'warn about certificates that expire within, e.g. 30d');
-  addCommonOptions(cmd).action(async (input: string, flags: CommonFlags) => {
+  addDecryptOptions(cmd);
+  addCommonOptions(cmd).action(async (input: string, flags: CommonFlags & ArchiveInputFlags) => {
     requireReadableFile(input);
     const opts = toVerifyOptions(flags);
     opts.steps = { chain: false, tuf: false, certs: true, cross: false };
@@ -40,6 +42,7 @@ export function registerCerts(program: Command, setCode: (c: number) => void): v
       );
       return;
     }
+    await applyDecryption(input, flags, opts);
     setCode(emitReport(await verifyBackup(input, opts, 'certs'), flags));
   });
 }

@@ -86,7 +86,11 @@ export function parseDuration(s: string, what: string): number {
 /** Every bound --limit knows, by the name findings give it (location.limit). */
 export function limitNames(l: Limits = DEFAULT_LIMITS): string[] {
   const flat = Object.keys(l).filter((k) => typeof (l as unknown as Record<string, unknown>)[k] === 'number');
-  return [...flat, ...Object.keys(l.tuf).map((k) => `tuf.${k}`), ...Object.keys(l.x509).map((k) => `x509.${k}`)];
+  return [
+    ...flat,
+    ...Object.keys(l.tuf).map((k) => `tuf.${k}`),
+    ...Object.keys(l.x509).map((k) => `x509.${k}`),
+  ];
 }
 
 export function parseLimits(list: string[]): Limits {

@@ -1,3 +1,4 @@
+import { addDecryptOptions, applyDecryption, type ArchiveInputFlags } from './gate.js';
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { drillBackup } from '../drill/drill.js';
@@ -66,7 +67,8 @@ export function registerDrill(program: Command, setCode: (c: number) => void): v
     .option('--timestamp-lifetime <duration>', 'lifetime of the re-signed timestamp', '1d')
     .option('--snapshot-lifetime <duration>', 'lifetime of the re-signed snapshot', '7d')
     .option('--tls-timeout <duration>', 'bound on each loopback TLS handshake', '10s');
-  addCommonOptions(cmd).action(async (archive: string | undefined, flags: DrillFlags) => {
+  addDecryptOptions(cmd);
+  addCommonOptions(cmd).action(async (archive: string | undefined, flags: DrillFlags & ArchiveInputFlags) => {
     registerDrillSections();
     if (archive !== undefined) requireReadableFile(archive);
     const tufDir = requireDir(flags.tufDir, '--tuf-dir');
@@ -74,7 +76,9 @@ export function registerDrill(program: Command, setCode: (c: number) => void): v
     if (archive === undefined && tufDir === undefined && certsDir === undefined)
       throw new UsageError('drill needs an archive, or --tuf-dir and/or --certs-dir');
     if ((flags.host ?? []).length === 0) throw new UsageError('drill needs --host <address>');
-    const o = drillOptions(toVerifyOptions(flags), {
+    const verifyOpts = toVerifyOptions(flags);
+    if (archive !== undefined) await applyDecryption(archive, flags, verifyOpts);
+    const o = drillOptions(verifyOpts, {
       targets: flags.target ?? [],
       ...(tufDir !== undefined ? { tufDir } : {}),
       ...(certsDir !== undefined ? { certsDir } : {}),

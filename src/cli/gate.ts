@@ -35,6 +35,7 @@ import {
   useColor,
   type CommonFlags,
 } from './common.js';
+import { finishReport } from './timeout.js';
 
 export interface ArchiveInputFlags {
   identity?: string[];
@@ -43,7 +44,8 @@ export interface ArchiveInputFlags {
   requireEncrypted?: boolean;
 }
 
-export function addArchiveInputOptions(cmd: Command): Command {
+/** --identity / --passphrase-file: every command that reads an archive takes them. */
+export function addDecryptOptions(cmd: Command): Command {
   return cmd
     .option(
       '--identity <file>',
@@ -51,17 +53,31 @@ export function addArchiveInputOptions(cmd: Command): Command {
       collect,
       [],
     )
-    .option('--passphrase-file <file>', 'file whose first line is the passphrase of an age-encrypted archive')
+    .option(
+      '--passphrase-file <file>',
+      'file whose first line is the passphrase of an age-encrypted archive',
+    );
+}
+
+export function addArchiveInputOptions(cmd: Command): Command {
+  return addDecryptOptions(cmd)
     .option(
       '--previous <receipt>',
-      "the last passing gate receipt: the chain must pass through its head, TUF versions never go down, the root history only grows, the CA and server certificate are the same or renewed",
+      'the last passing gate receipt: the chain must pass through its head, TUF versions never go down, the root history only grows, the CA and server certificate are the same or renewed',
     )
-    .option('--require-encrypted', 'a plaintext (not age-encrypted) archive is an error (GATE_PLAINTEXT_ARCHIVE)');
+    .option(
+      '--require-encrypted',
+      'a plaintext (not age-encrypted) archive is an error (GATE_PLAINTEXT_ARCHIVE)',
+    );
 }
 
 /** Opens an age archive's header with the given secrets (exit 2 when they cannot), and sets the
  *  streaming decryptor. A plaintext archive needs nothing. */
-export async function applyDecryption(path: string, flags: ArchiveInputFlags, opts: VerifyOptions): Promise<void> {
+export async function applyDecryption(
+  path: string,
+  flags: ArchiveInputFlags,
+  opts: VerifyOptions,
+): Promise<void> {
   const secrets: AgeSecrets = { identities: [], passphrases: [], sources: [] };
   try {
     for (const f of flags.identity ?? []) {
@@ -92,7 +108,11 @@ export function loadPrevious(path: string | undefined): LoadedReceipt | undefine
 }
 
 /** For `verify`: decryption, and the --previous / --require-encrypted checks. */
-export async function applyArchiveInput(path: string, flags: ArchiveInputFlags, opts: VerifyOptions): Promise<void> {
+export async function applyArchiveInput(
+  path: string,
+  flags: ArchiveInputFlags,
+  opts: VerifyOptions,
+): Promise<void> {
   const previous = loadPrevious(flags.previous);
   await applyDecryption(path, flags, opts);
   if (previous || flags.requireEncrypted)
@@ -116,8 +136,14 @@ export function registerGate(program: Command, setCode: (c: number) => void): vo
     )
     .argument('<archive>', 'backup archive (tar, tar.gz, or either age-encrypted; detected by content)')
     .requiredOption('--receipt <file>', 'write the receipt (JSON, schema/receipt.schema.json) here')
-    .option('--policy <file>', 'gate policy (YAML or JSON, schema/policy.schema.json); default: the built-in policy')
-    .option('--sign-key <pem>', 'Ed25519 private key (PKCS#8 PEM): sign the receipt; the --previous receipt must verify with it')
+    .option(
+      '--policy <file>',
+      'gate policy (YAML or JSON, schema/policy.schema.json); default: the built-in policy',
+    )
+    .option(
+      '--sign-key <pem>',
+      'Ed25519 private key (PKCS#8 PEM): sign the receipt; the --previous receipt must verify with it',
+    )
     .option(
       '--host <address>',
       'DNS name or IP address the server certificate must cover (repeatable)',
@@ -125,7 +151,10 @@ export function registerGate(program: Command, setCode: (c: number) => void): vo
       [],
     )
     .option('--trusted-root <root.json>', 'the root devices were provisioned with (kept outside the backup)')
-    .option('--expiring-within <duration>', 'warn about metadata and certificates that expire within, e.g. 14d');
+    .option(
+      '--expiring-within <duration>',
+      'warn about metadata and certificates that expire within, e.g. 14d',
+    );
   addArchiveInputOptions(cmd);
   addCommonOptions(cmd).action(async (archive: string, flags: GateFlags) => {
     requireReadableFile(archive);
@@ -152,6 +181,7 @@ export function registerGate(program: Command, setCode: (c: number) => void): vo
       ...(previous ? { previous } : {}),
       requireEncrypted: flags.requireEncrypted === true,
       ...(signKey ? { signKey } : {}),
+      finishReport,
     });
     writeAtomically(receiptPath, JSON.stringify(result.receipt, null, 2) + '\n', '--receipt');
     const reportJson = JSON.stringify(result.report, null, 2) + '\n';

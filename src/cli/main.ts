@@ -18,6 +18,10 @@ export async function main(argv: string[]): Promise<void> {
   // Until a command finishes, an unexpected end of the event loop means "could not run" (2),
   // never a silent success.
   process.exitCode = 2;
+  // A reader that stops early (meshverify audit … | head) is not an error of ours: stop writing.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   registerSections();
   const program = new Command();
   program

@@ -23,7 +23,9 @@ export function registerReceipt(program: Command, setCode: (c: number) => void):
   const receipt = program.command('receipt').description('work with gate receipts');
   receipt
     .command('verify')
-    .description("check a gate receipt's Ed25519 signature over its canonical body (exit 0 valid, 1 invalid, 2 unusable)")
+    .description(
+      "check a gate receipt's Ed25519 signature over its canonical body (exit 0 valid, 1 invalid, 2 unusable)",
+    )
     .argument('<receipt>', 'a receipt written by meshverify gate')
     .requiredOption('--key <pem>', 'the Ed25519 public key (SPKI PEM) of the gate, or its private key')
     .option('--json', 'print the result as JSON')
@@ -43,7 +45,10 @@ export function registerReceipt(program: Command, setCode: (c: number) => void):
           const s = parseReceipt(doc, path).receipt.signed;
           summary = ` (${s.archive.name}, ${s.verdict}${s.chain ? `, head ${s.chain.headSeq}:${s.chain.headHash}` : ''}, ${s.createdAt})`;
         } catch (e) {
-          status = { status: 'invalid', reason: `signed, but not a well-formed receipt: ${(e as Error).message}` };
+          status = {
+            status: 'invalid',
+            reason: `signed, but not a well-formed receipt: ${e instanceof Error ? e.message : String(e)}`,
+          };
         }
       }
       const valid = status.status === 'valid';
@@ -75,7 +80,8 @@ export function registerReceipt(program: Command, setCode: (c: number) => void):
 function readReceiptJson(path: string): unknown {
   let text: string;
   try {
-    if (statSync(path).size > MAX_RECEIPT_BYTES) throw new UsageError(`${path} is larger than ${MAX_RECEIPT_BYTES} bytes`);
+    if (statSync(path).size > MAX_RECEIPT_BYTES)
+      throw new UsageError(`${path} is larger than ${MAX_RECEIPT_BYTES} bytes`);
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -91,6 +97,7 @@ function readReceiptJson(path: string): unknown {
     typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>)['signed'] : undefined;
   const format =
     typeof signed === 'object' && signed !== null ? (signed as Record<string, unknown>)['format'] : undefined;
-  if (format !== RECEIPT_FORMAT) throw new UsageError(`${path} is not a meshverify receipt (${RECEIPT_FORMAT})`);
+  if (format !== RECEIPT_FORMAT)
+    throw new UsageError(`${path} is not a meshverify receipt (${RECEIPT_FORMAT})`);
   return doc;
 }

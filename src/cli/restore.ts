@@ -4,18 +4,21 @@ import { registerRestoreSections } from '../restore/render.js';
 import { verifyRestore } from '../restore/restore.js';
 import {
   addCommonOptions,
+  attachProgress,
   collect,
   emitReport,
   requireReadableFile,
   toVerifyOptions,
   UsageError,
-  type CommonFlags,
 } from './common.js';
 import { dbTarget, progress, type DbFlags } from './db.js';
+import { applyDecryption } from './gate.js';
 
 interface RestoreFlags extends DbFlags {
   tufDir?: string;
   certsDir?: string;
+  identity?: string[];
+  passphraseFile?: string;
 }
 
 function requireDir(path: string | undefined, flag: string): string | undefined {
@@ -53,23 +56,45 @@ export function registerRestore(program: Command, setCode: (c: number) => void):
     .option(
       '--expiring-within <duration>',
       'warn about metadata and certificates that expire within, e.g. 14d',
+    )
+    .option(
+      '--identity <file>',
+      'age identity file (AGE-SECRET-KEY-1…) to decrypt an age-encrypted archive while it is read (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--passphrase-file <file>',
+      'file whose first line is the passphrase of an age-encrypted archive',
     );
-  addCommonOptions(cmd).action(async (archive: string, flags: RestoreFlags & CommonFlags) => {
+  addCommonOptions(cmd).action(async (archive: string, flags: RestoreFlags) => {
     registerRestoreSections();
     requireReadableFile(archive);
     const target = dbTarget(flags.db);
     const tufDir = requireDir(flags.tufDir, '--tuf-dir');
     const certsDir = requireDir(flags.certsDir, '--certs-dir');
     const opts = toVerifyOptions(flags);
-    const onProgress = progress(flags);
+    await applyDecryption(archive, flags, opts);
+    // The archive's progress bar while it is read, then the database rows.
+    const bar = attachProgress(opts, archive, flags);
+    const rows = progress(flags);
+    let reading = false;
+    const onProgress = (p: { table: string; rows: number }): void => {
+      if (!reading) {
+        reading = true;
+        bar.done();
+      }
+      rows?.(p);
+    };
     const report = await verifyRestore(archive, {
       verify: opts,
       db: target,
       ...(tufDir !== undefined ? { tufDir } : {}),
       ...(certsDir !== undefined ? { certsDir } : {}),
-      ...(onProgress ? { onProgress } : {}),
+      onProgress,
     });
-    if (onProgress) process.stderr.write('\n');
+    if (!reading) bar.done();
+    else if (rows) process.stderr.write('\n');
     setCode(emitReport(report, flags));
   });
 }

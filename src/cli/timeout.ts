@@ -34,7 +34,12 @@ let clock: Clock | undefined;
  * Starts the clock for this run (once per process: the CLI runs one command). `emit` prints a
  * report as the command would (used when the run has to be ended without its own report).
  */
-export function armTimeout(ms: number, label: string, opts: VerifyOptions, emit: (r: Report) => number): void {
+export function armTimeout(
+  ms: number,
+  label: string,
+  opts: VerifyOptions,
+  emit: (r: Report) => number,
+): void {
   if (clock) {
     // one command per process; a library user calling again starts afresh
     clearTimeout(clock.timer);

@@ -3,12 +3,10 @@
 // node directories. Nothing here writes anywhere.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readArchive } from '../archive/index.js';
+import { readBackupArchive } from '../verify/backup.js';
 import { DirectorySource, type FileSource } from '../files/source.js';
 import type { Profile } from '../profile/profile.js';
 import type { VerifyContext } from '../verify/context.js';
-import { verifyDumpStream } from '../verify/dump-step.js';
-import { runStep } from '../verify/steps.js';
 import type { CollectedTable } from '../verify/table-rows.js';
 
 export interface DrillInput {
@@ -23,29 +21,8 @@ export interface DrillInput {
  * replayed: `verify` does that; the drill needs only the artifacts rows.
  */
 export async function readDrillArchive(ctx: VerifyContext, path: string): Promise<void> {
-  const { opts, findings } = ctx;
-  const dumpOpts = { ...opts, steps: { chain: false, tuf: false, certs: false, cross: true } };
-  await runStep(
-    findings,
-    opts.strict,
-    'archive',
-    'archive',
-    'Read the archive and its database dump',
-    async () => {
-      ctx.archive = await readArchive(path, {
-        findings,
-        profile: opts.profile,
-        limits: opts.limits,
-        onDump: async (entry, content) => {
-          const result = await verifyDumpStream(content, entry.path, dumpOpts, findings);
-          // As tar -x would restore it: a later entry with the same path replaces the earlier one.
-          const i = ctx.dumps.findIndex((d) => d.path === entry.path);
-          if (i >= 0) ctx.dumps.splice(i, 1);
-          ctx.dumps.push({ path: entry.path, result });
-        },
-      });
-    },
-  );
+  const dumpOpts = { ...ctx.opts, steps: { chain: false, tuf: false, certs: false, cross: true } };
+  await readBackupArchive(ctx, path, () => dumpOpts, 'Read the archive and its database dump');
 }
 
 /** The drill's inputs: restored directories where given, the archive's folders otherwise. */

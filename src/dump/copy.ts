@@ -23,12 +23,15 @@ export function isNullField(buf: Buffer, start: number, end: number): boolean {
 export function splitFields(buf: Buffer, start: number, end: number, out: number[]): number {
   let n = 0;
   let fieldStart = start;
-  const bs = buf.indexOf(BSLASH, start);
-  if (bs < 0 || bs >= end) {
+  // Searches stay inside the row: one without a tab must not scan the rest of a large buffer.
+  const row = buf.subarray(start, end);
+  const bs = row.indexOf(BSLASH);
+  if (bs < 0) {
     // No backslash: every tab is a delimiter.
     for (;;) {
-      const t = buf.indexOf(TAB, fieldStart);
-      if (t < 0 || t >= end) break;
+      const r = row.indexOf(TAB, fieldStart - start);
+      const t = r < 0 ? -1 : r + start;
+      if (t < 0) break;
       out[n * 2] = fieldStart;
       out[n * 2 + 1] = t;
       n++;

@@ -225,12 +225,13 @@ async function* gunzipChunks(
 ): AsyncGenerator<Buffer, void, undefined> {
   const inf = new StreamInflater('gzip');
   let out = 0;
-  const compressedStart = raw.offset;
+  /** Compressed bytes handed to zlib (the ratio's denominator: what produced the output). */
+  let zin = 0;
   /** True (after reporting it) when the output crossed a decompression bound. */
   const over = (): boolean => {
-    const bound = bombBound(ctx.opts, ctx.inflated, raw.offset - compressedStart, out);
+    const bound = bombBound(ctx.opts, ctx.inflated, zin, out);
     if (!bound) return false;
-    const compressed = raw.offset - compressedStart;
+    const compressed = zin;
     ctx.damaged = true;
     ctx.facts.complete = false;
     ctx.add(
@@ -256,14 +257,15 @@ async function* gunzipChunks(
       if (!c) break;
       for (const piece of pieces(c)) {
         if (!inf.open) break;
+        zin += piece.length;
         const next = inf.startWrite(piece);
         if (inflight) {
           await inflight;
           for (const o of inf.take()) {
             count(o);
+            if (over()) return;
             yield o;
           }
-          if (over()) return;
         }
         inflight = next;
       }
@@ -271,12 +273,13 @@ async function* gunzipChunks(
     if (inflight) await inflight;
     for (const o of inf.take()) {
       count(o);
+      if (over()) return;
       yield o;
     }
-    if (over()) return;
     if (inf.open) {
       for (const o of await inf.finish()) {
         count(o);
+        if (over()) return;
         yield o;
       }
     }

@@ -5,8 +5,9 @@
 // decompression bomb can inflate in one step.
 import { Gunzip, Inflate } from 'minizlib';
 
-/** Largest compressed piece handed to zlib at once (its output is at most ~1032× this). */
-export const INFLATE_PIECE = 64 * 1024;
+/** Largest compressed piece handed to zlib at once: its output is at most ~1032× this (16 MiB),
+ *  and a decompression bomb is judged (maxRatio) after a few pieces, before much is inflated. */
+export const INFLATE_PIECE = 16 * 1024;
 
 export class StreamInflater {
   private readonly z: Inflate | Gunzip;

@@ -107,7 +107,11 @@ export interface OpenedAge {
  * Opens the header of an age file with the given secrets. Throws AgeError with a message an
  * operator can act on (no identity, wrong identity, passphrase needed, not age).
  */
-export async function openAge(path: string, kind: 'age' | 'age-armor', secrets: AgeSecrets): Promise<OpenedAge> {
+export async function openAge(
+  path: string,
+  kind: 'age' | 'age-armor',
+  secrets: AgeSecrets,
+): Promise<OpenedAge> {
   // An armored header takes 4/3 the bytes plus line ends.
   const prefix = readPrefix(path, kind === 'age' ? MAX_HEADER_BYTES : Math.ceil(MAX_HEADER_BYTES * 1.4));
   let header: Buffer;
@@ -117,7 +121,9 @@ export async function openAge(path: string, kind: 'age' | 'age-armor', secrets: 
     try {
       header = Buffer.concat(d.push(prefix));
     } catch (e) {
-      throw new AgeError(`${path}: not usable ASCII-armored age: ${e instanceof Error ? e.message : String(e)}`);
+      throw new AgeError(
+        `${path}: not usable ASCII-armored age: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
   const recipients = stanzaTypes(header);
@@ -174,7 +180,9 @@ function stanzaTypes(header: Buffer): string[] {
 }
 
 function scryptWorkFactor(header: Buffer): number | undefined {
-  const m = /\n-> scrypt [A-Za-z0-9+/]+ (\d{1,3})\n/.exec(header.subarray(0, MAX_HEADER_BYTES).toString('latin1'));
+  const m = /\n-> scrypt [A-Za-z0-9+/]+ (\d{1,3})\n/.exec(
+    header.subarray(0, MAX_HEADER_BYTES).toString('latin1'),
+  );
   return m?.[1] !== undefined ? Number(m[1]) : undefined;
 }
 

@@ -2,7 +2,10 @@
 // severities. A gate policy may override any of them (block / warn / ignore).
 export const GATE_CODES = {
   // Continuity with the previous night's receipt (--previous)
-  GATE_NO_PREVIOUS: ['info', 'No previous receipt was given: continuity with the last backup was not checked'],
+  GATE_NO_PREVIOUS: [
+    'info',
+    'No previous receipt was given: continuity with the last backup was not checked',
+  ],
   GATE_HISTORY_REWRITTEN: [
     'critical',
     "The chain no longer passes through the previous receipt's head (same seq, other hash, or the record is gone): history was rewritten",
@@ -16,7 +19,10 @@ export const GATE_CODES = {
     'error',
     'A TUF role has the same version as in the previous receipt but different bytes (two metadata, one version)',
   ],
-  GATE_ROOT_HISTORY_SHRANK: ['error', 'A root version the previous receipt listed is no longer in the archive'],
+  GATE_ROOT_HISTORY_SHRANK: [
+    'error',
+    'A root version the previous receipt listed is no longer in the archive',
+  ],
   GATE_ROOT_HISTORY_CHANGED: [
     'error',
     'A root version the previous receipt listed is in the archive with other bytes',
@@ -37,7 +43,10 @@ export const GATE_CODES = {
     'info',
     'A certificate was renewed since the previous receipt (same subject, same key or a later expiry)',
   ],
-  GATE_SAME_ARCHIVE: ['error', 'The archive is byte-identical to the previous receipt\'s (no new backup was made)'],
+  GATE_SAME_ARCHIVE: [
+    'error',
+    "The archive is byte-identical to the previous receipt's (no new backup was made)",
+  ],
   GATE_CONTINUITY_UNCHECKED: [
     'error',
     'The previous receipt holds facts (chain head, TUF roles, certificates) this archive does not: continuity cannot be shown',

@@ -33,7 +33,11 @@ export function checkContinuity(
   if (opts.signKey) {
     const s = checkSignature(prev, opts.signKey);
     if (s.status === 'unsigned')
-      f.add('GATE_PREVIOUS_UNSIGNED', at, `The previous receipt ${prev.path} is not signed; its facts are taken on trust`);
+      f.add(
+        'GATE_PREVIOUS_UNSIGNED',
+        at,
+        `The previous receipt ${prev.path} is not signed; its facts are taken on trust`,
+      );
     else if (s.status === 'invalid')
       f.add(
         'GATE_PREVIOUS_SIGNATURE_INVALID',
@@ -42,7 +46,11 @@ export function checkContinuity(
       );
   }
   if (p.verdict !== 'passed')
-    f.add('GATE_PREVIOUS_FAILED', at, `The previous receipt ${prev.path} records a failed gate (${p.archive.name})`);
+    f.add(
+      'GATE_PREVIOUS_FAILED',
+      at,
+      `The previous receipt ${prev.path} records a failed gate (${p.archive.name})`,
+    );
   if (opts.policySha256 !== undefined && opts.policySha256 !== p.policy.sha256)
     f.add('GATE_POLICY_CHANGED', at, `The policy changed since the previous receipt`, {
       previous: p.policy.sha256,
@@ -102,7 +110,11 @@ function checkChain(ctx: VerifyContext, facts: GateFacts, prev: LoadedReceipt): 
         'GATE_CHAIN_TRUNCATED',
         l,
         `The chain was truncated: it ends at seq ${facts.chain?.headSeq ?? 'none'}, before the previous receipt's head at seq ${a.seq}`,
-        { ...detail, head: facts.chain?.headSeq ?? null, missingRecords: a.seq - (facts.chain?.headSeq ?? 0) },
+        {
+          ...detail,
+          head: facts.chain?.headSeq ?? null,
+          missingRecords: a.seq - (facts.chain?.headSeq ?? 0),
+        },
       );
   }
 }
@@ -140,7 +152,12 @@ function checkTuf(f: Findings, facts: GateFacts, prev: LoadedReceipt): void {
         `${old.role} went back from version ${old.version} (previous receipt) to ${cur.version}: a rollback`,
         { previousVersion: old.version, version: cur.version },
       );
-    else if (cur.version === old.version && old.sha256 !== null && cur.sha256 !== null && cur.sha256 !== old.sha256)
+    else if (
+      cur.version === old.version &&
+      old.sha256 !== null &&
+      cur.sha256 !== null &&
+      cur.sha256 !== old.sha256
+    )
       f.add(
         'GATE_TUF_VERSION_REUSED',
         { role: old.role, version: cur.version },
@@ -186,7 +203,12 @@ function checkCertificates(f: Findings, facts: GateFacts, prev: LoadedReceipt): 
   }
 }
 
-function compareCert(f: Findings, role: 'ca' | 'server', old: ReceiptCertificate, cur: ReceiptCertificate): void {
+function compareCert(
+  f: Findings,
+  role: 'ca' | 'server',
+  old: ReceiptCertificate,
+  cur: ReceiptCertificate,
+): void {
   if (cur.sha256 === old.sha256) return;
   const name = role === 'ca' ? 'CA' : 'server';
   const loc = { certificate: cur.ref };

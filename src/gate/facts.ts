@@ -71,7 +71,9 @@ function tufFacts(t: TufReport | undefined): ReceiptTuf | null {
   return {
     newestRootVersion: t.newestRootVersion,
     roles: [...roles.values()],
-    rootHistory: [...history.entries()].sort((x, y) => x[0] - y[0]).map(([version, sha256]) => ({ version, sha256 })),
+    rootHistory: [...history.entries()]
+      .sort((x, y) => x[0] - y[0])
+      .map(([version, sha256]) => ({ version, sha256 })),
   };
 }
 

@@ -84,7 +84,9 @@ export function loadPolicy(path: string): LoadedPolicy {
   try {
     doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
   } catch (e) {
-    throw new PolicyError(`policy ${path} is not valid JSON/YAML: ${e instanceof Error ? e.message : String(e)}`);
+    throw new PolicyError(
+      `policy ${path} is not valid JSON/YAML: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const policy = parsePolicy(doc ?? {}, path);
   return { policy, source: path, sha256: policyHash(policy) };
@@ -189,7 +191,9 @@ function duration(v: unknown, key: string, err: (m: string) => PolicyError): num
   if (v === 0) return 0;
   const m = typeof v === 'string' ? DURATION_RE.exec(v.trim()) : null;
   if (!m || m[1] === undefined)
-    throw err(`${key} must be a duration like "7d", "12h", "30m", "90s" (whole numbers), not ${JSON.stringify(v)}`);
+    throw err(
+      `${key} must be a duration like "7d", "12h", "30m", "90s" (whole numbers), not ${JSON.stringify(v)}`,
+    );
   const unit = { d: DAY, h: 3600, m: 60, s: 1 }[(m[2] ?? 's') as 'd' | 'h' | 'm' | 's'];
   return Number(m[1]) * unit;
 }

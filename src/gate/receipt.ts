@@ -124,7 +124,9 @@ export function loadSigningKey(path: string): KeyObject {
     );
   }
   if (key.asymmetricKeyType !== 'ed25519')
-    throw new ReceiptError(`${path} is a ${key.asymmetricKeyType ?? 'unknown'} key; receipts are signed with Ed25519`);
+    throw new ReceiptError(
+      `${path} is a ${key.asymmetricKeyType ?? 'unknown'} key; receipts are signed with Ed25519`,
+    );
   return key;
 }
 
@@ -138,7 +140,9 @@ export function loadVerifyKey(path: string): KeyObject {
     throw new ReceiptError(`${path} is not a PEM public key: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (key.asymmetricKeyType !== 'ed25519')
-    throw new ReceiptError(`${path} is a ${key.asymmetricKeyType ?? 'unknown'} key; receipts are signed with Ed25519`);
+    throw new ReceiptError(
+      `${path} is a ${key.asymmetricKeyType ?? 'unknown'} key; receipts are signed with Ed25519`,
+    );
   return key;
 }
 
@@ -149,9 +153,7 @@ export function signReceipt(body: ReceiptBody, key: KeyObject | undefined): Rece
 }
 
 export type SignatureStatus =
-  | { status: 'valid'; keyid: string }
-  | { status: 'unsigned' }
-  | { status: 'invalid'; reason: string };
+  { status: 'valid'; keyid: string } | { status: 'unsigned' } | { status: 'invalid'; reason: string };
 
 /** Does a signature by `key` over canonical(signed) verify? Never throws. */
 export function checkSignature(r: LoadedReceipt, key: KeyObject): SignatureStatus {
@@ -189,7 +191,10 @@ export function verifyReceiptDocument(doc: unknown, key: KeyObject): SignatureSt
     const sig = Buffer.from(s.sig, 'base64');
     if (sig.length === 64 && verify(null, body, key, sig)) return { status: 'valid', keyid };
   }
-  return { status: 'invalid', reason: 'the signature does not match the receipt body (altered after signing)' };
+  return {
+    status: 'invalid',
+    reason: 'the signature does not match the receipt body (altered after signing)',
+  };
 }
 
 function readSmall(path: string, max: number, what: string): Buffer {
@@ -254,7 +259,9 @@ export function parseReceipt(doc: unknown, path: string): LoadedReceipt {
     tuf: nullable(tufV, (v) => {
       const t = obj(v, 'signed.tuf', bad);
       return {
-        newestRootVersion: nullable(t['newestRootVersion'], (x) => int(x, 'signed.tuf.newestRootVersion', bad)),
+        newestRootVersion: nullable(t['newestRootVersion'], (x) =>
+          int(x, 'signed.tuf.newestRootVersion', bad),
+        ),
         roles: arr(t['roles'], 'signed.tuf.roles', bad).map((x, i) => {
           const r = obj(x, `signed.tuf.roles[${i}]`, bad);
           return {

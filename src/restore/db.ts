@@ -3,7 +3,7 @@
 // while the node writes. Large tables are streamed with a server-side cursor (DECLARE / FETCH
 // FORWARD n): memory does not grow with the table. Any database error is a CannotRunError.
 import pg from 'pg';
-import { cannotRun, CannotRunError } from './errors.js';
+import { cannotRun, CannotRunError, StoppedError } from './errors.js';
 
 export interface DbTarget {
   /** postgres:// URL; when absent the standard PG* variables (PGHOST, PGDATABASE, …) apply. */
@@ -33,6 +33,8 @@ export class LiveDatabase {
   private lost: unknown;
   private cursors = 0;
   private closed = false;
+  /** When aborted (--timeout), every later statement throws StoppedError instead of running. */
+  signal: AbortSignal | undefined;
   private constructor(
     private readonly client: pg.Client,
     /** user@host:port/database, never the password. */
@@ -101,6 +103,7 @@ export class LiveDatabase {
 
   /** Run one statement; rows as arrays of text (bytea as Buffer). */
   async query(what: string, text: string, values: unknown[] = []): Promise<Row[]> {
+    if (this.signal?.aborted === true) throw new StoppedError(`${what}: stopped by --timeout`);
     if (this.lost) throw cannotRun(what, this.lost);
     try {
       const r = await this.client.query<Row>({ text, values, rowMode: 'array', types: RAW_TYPES });

@@ -6,6 +6,12 @@ export class CannotRunError extends Error {
   override readonly name = 'CannotRunError';
 }
 
+/** --timeout expired (VerifyOptions.signal): the steps not finished are skipped, never judged on
+ *  what they had read so far (a half-read table would show its unread rows as missing). */
+export class StoppedError extends Error {
+  override readonly name = 'StoppedError';
+}
+
 interface PgLikeError {
   code?: unknown;
   message?: unknown;

@@ -21,11 +21,25 @@ import { compareDirectory, relativeFolder, tufRootFolder, type DirComparison } f
 import { RecordComparer, type RecordCounts } from './compare-records.js';
 import { compareRowCounts, compareRows, type RowComparison, type TableCount } from './compare-tables.js';
 import { LiveDatabase, type DbTarget } from './db.js';
-import { CannotRunError } from './errors.js';
+import { CannotRunError, StoppedError } from './errors.js';
 import { auditTableState, streamLiveChain } from './live-chain.js';
-import { dbStep, liveChainFacts, statusOf } from './steps.js';
+import { dbStep, liveChainFacts, statusOf, STOPPED } from './steps.js';
 
 export const DEFAULT_BATCH_ROWS = 10_000;
+
+const TITLES = {
+  tables: "Compare every table's row count with the dump",
+  rows: 'Compare trust_state, artifacts, devices and secrets with the dump, row by row',
+  chain: "Replay the restored database's audit chain",
+  records: "Compare the restored audit records with the archive's, record by record",
+};
+
+const DB_CHECKS = [
+  ['restore.tables', 'restore', TITLES.tables],
+  ['restore.rows', 'restore', TITLES.rows],
+  ['db.chain', 'chain', TITLES.chain],
+  ['restore.records', 'restore', TITLES.records],
+] as const;
 
 export interface RestoreOptions {
   verify: VerifyOptions;
@@ -87,11 +101,11 @@ export async function verifyRestore(archivePath: string, o: RestoreOptions): Pro
   const batch = o.batchRows ?? DEFAULT_BATCH_ROWS;
   // Connect first: a wrong URL or password is found before a long archive read.
   const db = await LiveDatabase.open(o.db);
+  db.signal = opts.signal;
   let dumps: ArchiveDump[] = [];
   try {
     dumps = await readArchiveForRestore(ctx, archivePath);
     const chosen = chooseDump(ctx, dumps);
-    await db.beginSnapshot();
     const section: RestoreSection = {
       database: db.description,
       serverVersion: db.serverVersion,
@@ -103,7 +117,15 @@ export async function verifyRestore(archivePath: string, o: RestoreOptions): Pro
       rows: [],
       directories: [],
     };
-    const live = await compareDatabase(ctx, db, chosen, batch, section, o.onProgress);
+    let live: ChainFacts | undefined;
+    try {
+      await db.beginSnapshot();
+      live = await compareDatabase(ctx, db, chosen, batch, section, o.onProgress);
+    } catch (e) {
+      if (!(e instanceof StoppedError)) throw e;
+      // --timeout during the archive read: the database was not compared at all.
+      for (const [id, area, title] of DB_CHECKS) ctx.findings.check(id, area, title, 'skipped', STOPPED);
+    }
     await db.close();
     // Placed first among the sections; its value is complete once the directories are compared.
     ctx.sections['restore'] = null;
@@ -130,36 +152,30 @@ async function compareDatabase(
   const strict = opts.strict;
   const noDump = 'no database dump was read from the archive';
   if (chosen) {
-    await dbStep(
-      findings,
-      strict,
-      'restore.tables',
-      'restore',
-      "Compare every table's row count with the dump",
-      async () => {
-        section.tables = (await compareRowCounts(db, chosen.result.facts, findings)).counts;
-      },
-    );
-    await dbStep(
-      findings,
-      strict,
-      'restore.rows',
-      'restore',
-      'Compare trust_state, artifacts, devices and secrets with the dump, row by row',
-      async () => {
-        section.rows = await compareRows(db, chosen.result, findings, batch);
-      },
-    );
+    await dbStep(findings, strict, 'restore.tables', 'restore', TITLES.tables, async () => {
+      section.tables = (await compareRowCounts(db, chosen.result.facts, findings)).counts;
+    });
+    await dbStep(findings, strict, 'restore.rows', 'restore', TITLES.rows, async () => {
+      section.rows = await compareRows(db, chosen.result, findings, batch);
+    });
   } else {
-    skipStep(findings, 'restore.tables', 'restore', "Compare every table's row count with the dump", noDump);
-    skipStep(findings, 'restore.rows', 'restore', 'Compare the cross-checked tables row by row', noDump);
+    skipStep(findings, 'restore.tables', 'restore', TITLES.tables, noDump);
+    skipStep(findings, 'restore.rows', 'restore', TITLES.rows, noDump);
   }
 
-  const chainTitle = "Replay the restored database's audit chain";
-  const recordsTitle = "Compare the restored audit records with the archive's, record by record";
+  const chainTitle = TITLES.chain;
+  const recordsTitle = TITLES.records;
   const p = opts.profile;
   const table = `${p.database.schema}.${p.tables.auditLog}`;
-  const state = await auditTableState(db, p);
+  let state: Awaited<ReturnType<typeof auditTableState>>;
+  try {
+    state = await auditTableState(db, p);
+  } catch (e) {
+    if (!(e instanceof StoppedError)) throw e;
+    findings.check('db.chain', 'chain', chainTitle, 'skipped', STOPPED);
+    findings.check('restore.records', 'restore', recordsTitle, 'skipped', STOPPED);
+    return undefined;
+  }
   if (state.kind !== 'ok') {
     if (state.kind === 'missing-table') {
       if (!findings.list.some((f) => f.code === 'RESTORE_TABLE_MISSING' && f.location.table === table))
@@ -219,6 +235,12 @@ async function compareDatabase(
     if (counts) section.records = { ...counts, archive: archiveChain?.records ?? 0, restored };
   } catch (e) {
     if (e instanceof CannotRunError) throw e;
+    if (e instanceof StoppedError) {
+      // What was found before the stop stands; the unread rest is not judged.
+      findings.check('db.chain', 'chain', chainTitle, 'skipped', STOPPED);
+      findings.check('restore.records', 'restore', recordsTitle, 'skipped', STOPPED);
+      return undefined;
+    }
     findings.add(
       'RUN_INTERNAL_ERROR',
       {},
@@ -262,6 +284,16 @@ async function compareDirectories(
   const tufVerify = 'Verify the TUF metadata as a device would, and account for every key';
   const certsTitle = 'Compare the restored certificate directory with the archive';
 
+  if (opts.signal?.aborted === true) {
+    for (const [id, area, title] of [
+      ['restore.certs-files', 'restore', certsTitle],
+      ['x509', 'x509', 'Check the certificates and keys'],
+      ['restore.tuf-files', 'restore', tufTitle],
+      ['tuf', 'tuf', tufVerify],
+    ] as const)
+      findings.check(id, area, title, 'skipped', STOPPED);
+    return;
+  }
   let certsKeys: Array<{ path: string; data: Buffer }> = [];
   if (o.certsDir !== undefined) {
     const dir = o.certsDir;

@@ -35,6 +35,16 @@ export interface Envelope {
 
 export const TOP_LEVEL_ROLES = ['root', 'timestamp', 'snapshot', 'targets'] as const;
 
+/**
+ * Once its typed parse is done an envelope keeps its bytes and canonical bytes, not the parsed
+ * JSON tree (several times the file's size): with a dozen large metadata files alive for the
+ * whole run, the trees alone would be hundreds of MB.
+ */
+function dropTree(env: Envelope): void {
+  env.signed = {};
+  env.file.value = undefined;
+}
+
 /** Read the common envelope: signed/signatures, _type, spec_version, version, expires. */
 export function parseEnvelope(
   ctx: TufContext,
@@ -305,6 +315,7 @@ export function parseRoot(ctx: TufContext, env: Envelope): RootMeta {
   }
   if (!keysObj || !rolesObj) env.wellFormed = false;
   const cs = r.bool(env.signed, 'consistent_snapshot', 'signed.consistent_snapshot', false) ?? false;
+  dropTree(env);
   return { env, keys, roles, consistentSnapshot: cs, complete };
 }
 
@@ -347,6 +358,7 @@ export function parseMetaMap(ctx: TufContext, env: Envelope): Map<string, MetaRe
     }
     out.set(name, { version, length, hashes });
   }
+  dropTree(env);
   return out;
 }
 
@@ -484,6 +496,7 @@ export function parseTargets(ctx: TufContext, env: Envelope): TargetsMeta {
       delegations.push(d);
     });
   }
+  dropTree(env);
   return { env, targets, delegationKeys, delegations };
 }
 

@@ -15,7 +15,9 @@ export interface CollectedTable {
 
 export class TableRowsCollector implements TableDataHandler {
   readonly table: CollectedTable;
-  private carry: Buffer | undefined;
+  /** The start of a line not yet ended, in pieces (joined once, when its newline comes). */
+  private carry: Buffer[] = [];
+  private carryLen = 0;
   private bytes = 0;
   constructor(
     ref: TableRef,
@@ -28,27 +30,37 @@ export class TableRowsCollector implements TableDataHandler {
 
   data(chunk: Buffer): void {
     if (this.table.truncatedByLimit) return;
-    let buf = chunk;
-    if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
-      this.carry = undefined;
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) {
+      this.limit('maxTableBytes');
+      return;
     }
     let start = 0;
-    for (;;) {
-      const nl = buf.indexOf(10, start);
-      if (nl < 0) break;
-      this.line(buf, start, nl);
+    let nl = chunk.indexOf(10);
+    if (nl >= 0 && this.carryLen > 0) {
+      const line = Buffer.concat([...this.carry, chunk.subarray(0, nl)]);
+      this.carry = [];
+      this.carryLen = 0;
+      this.line(line, 0, line.length);
       start = nl + 1;
-      if (this.table.truncatedByLimit) return;
+      nl = chunk.indexOf(10, start);
     }
-    if (start < buf.length) this.carry = Buffer.from(buf.subarray(start));
-    this.bytes += chunk.length;
-    if (this.bytes > this.maxBytes) this.limit('maxTableBytes');
+    while (nl >= 0) {
+      if (this.table.truncatedByLimit) return;
+      this.line(chunk, start, nl);
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+    }
+    if (start < chunk.length) {
+      this.carry.push(Buffer.from(chunk.subarray(start)));
+      this.carryLen += chunk.length - start;
+    }
   }
 
   end(complete: boolean): void {
-    this.table.complete = complete && (this.carry === undefined || this.carry.length === 0);
-    this.carry = undefined;
+    this.table.complete = complete && this.carryLen === 0;
+    this.carry = [];
+    this.carryLen = 0;
   }
 
   private limit(name: string): void {
@@ -69,15 +81,22 @@ export class TableRowsCollector implements TableDataHandler {
     }
     const cols = this.table.ref.columns;
     const row: Row = {};
-    let p = s;
+    // Searches stay inside the line: a tab-less line must not scan the rest of the chunk.
+    const line = buf.subarray(s, e);
+    const len = line.length;
+    let p = 0;
     for (let i = 0; i < cols.length; i++) {
-      let t = buf.indexOf(9, p);
-      if (t < 0 || t > e) t = e;
       const name = cols[i] as string;
-      if (t - p === 2 && buf[p] === 92 && buf[p + 1] === 78) row[name] = null;
+      if (p > len) {
+        row[name] = null; // fewer fields than columns
+        continue;
+      }
+      let t = line.indexOf(9, p);
+      if (t < 0) t = len;
+      if (t - p === 2 && line[p] === 92 && line[p + 1] === 78) row[name] = null;
       else {
         const out = Buffer.allocUnsafe(t - p);
-        const n = unescapeInto(buf, p, t, out, 0);
+        const n = unescapeInto(line, p, t, out, 0);
         row[name] = out.subarray(0, n);
       }
       p = t + 1;

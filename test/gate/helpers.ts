@@ -97,7 +97,10 @@ export function blocking(r: Report): string[] {
   return [
     ...new Set(
       r.findings
-        .filter((f) => f.severity === 'critical' || f.severity === 'error' || (r.strict && f.severity === 'warning'))
+        .filter(
+          (f) =>
+            f.severity === 'critical' || f.severity === 'error' || (r.strict && f.severity === 'warning'),
+        )
         .map((f) => f.code),
     ),
   ].sort();

@@ -10,7 +10,18 @@ import { Ajv } from 'ajv';
 import { canonicalBody } from '../../src/gate/receipt.js';
 import { cli } from '../support/cli.js';
 import { ROOT } from '../support/paths.js';
-import { blocking, entry, findings, fixture, gate, IDENTITY, keyPair, MANIFEST, only, scratch } from './helpers.js';
+import {
+  blocking,
+  entry,
+  findings,
+  fixture,
+  gate,
+  IDENTITY,
+  keyPair,
+  MANIFEST,
+  only,
+  scratch,
+} from './helpers.js';
 
 let dir = '';
 let keys = { priv: '', pub: '' };
@@ -42,7 +53,13 @@ before(() => {
 
 /** Night 3's node with one defect, gated against night 2's receipt. */
 function defect(file: string, extra: string[] = []): ReturnType<typeof gate> {
-  return gate(fixture(file), join(dir, `${file}.receipt.json`), ['--previous', r2, '--sign-key', keys.priv, ...extra]);
+  return gate(fixture(file), join(dir, `${file}.receipt.json`), [
+    '--previous',
+    r2,
+    '--sign-key',
+    keys.priv,
+    ...extra,
+  ]);
 }
 
 test('the fixtures: each night extends the last (PostgreSQL saw the previous head in the next chain)', () => {
@@ -61,7 +78,14 @@ test('the fixtures: each night extends the last (PostgreSQL saw the previous hea
 
 test('three nights pass with chained, signed receipts', () => {
   const r3 = join(dir, 'night3.receipt.json');
-  const c = gate(fixture('night3.tar.gz.age'), r3, ['--identity', IDENTITY, '--sign-key', keys.priv, '--previous', r2]);
+  const c = gate(fixture('night3.tar.gz.age'), r3, [
+    '--identity',
+    IDENTITY,
+    '--sign-key',
+    keys.priv,
+    '--previous',
+    r2,
+  ]);
   assert.equal(c.code, 0, JSON.stringify(blocking(c.report)));
   assert.equal(c.report.command, 'gate');
   const receipts = [r1, r2, r3].map((p) => JSON.parse(readFileSync(p, 'utf8')) as typeof c.receipt);
@@ -73,7 +97,10 @@ test('three nights pass with chained, signed receipts', () => {
     assert.equal(rc.signed.archive.encrypted, true);
     assert.equal(rc.signed.archive.innerContainer, 'tar.gz');
     // The head PostgreSQL reported before pg_dump is the head the receipt records.
-    assert.deepEqual([rc.signed.chain?.headSeq, rc.signed.chain?.headHash], [night.head.seq, night.head.hash]);
+    assert.deepEqual(
+      [rc.signed.chain?.headSeq, rc.signed.chain?.headHash],
+      [night.head.seq, night.head.hash],
+    );
     assert.equal(rc.signed.chain?.records, night.records);
     assert.equal(rc.signed.tuf?.roles.find((r) => r.role === 'timestamp')?.version, night.timestampVersion);
     assert.deepEqual(
@@ -289,7 +316,15 @@ test('the policy can require encryption too', () => {
 
 test('verify --previous performs the same continuity checks outside the gate', () => {
   const n3 = entry('night3.tar.gz.age');
-  const r = cli(['verify', fixture('truncated.tar.gz'), '--previous', r2, '--at', n3.referenceTime, '--json']);
+  const r = cli([
+    'verify',
+    fixture('truncated.tar.gz'),
+    '--previous',
+    r2,
+    '--at',
+    n3.referenceTime,
+    '--json',
+  ]);
   assert.equal(r.code, 1);
   const report = JSON.parse(r.stdout) as ReturnType<typeof gate>['report'];
   assert.equal(report.command, 'verify');
@@ -298,7 +333,16 @@ test('verify --previous performs the same continuity checks outside the gate', (
     seq: entry('night2.tar.gz.age').head.seq,
   });
   // verify --identity decrypts, and --previous passes for the real next night.
-  const ok = cli(['verify', fixture('night3.tar.gz.age'), '--identity', IDENTITY, '--previous', r2, '--at', n3.referenceTime]);
+  const ok = cli([
+    'verify',
+    fixture('night3.tar.gz.age'),
+    '--identity',
+    IDENTITY,
+    '--previous',
+    r2,
+    '--at',
+    n3.referenceTime,
+  ]);
   assert.equal(ok.code, 0, ok.stdout);
   assert.match(ok.stdout, new RegExp(`anchor seq ${entry('night2.tar.gz.age').head.seq}: matched`));
 });
@@ -309,4 +353,11 @@ test('--receipt may not overwrite --previous (exit 2)', () => {
   const r = cli(['gate', fixture('night3.tar.gz'), '--receipt', copy, '--previous', copy]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /must not overwrite --previous/);
+});
+
+test('a run cut short by --timeout never passes the gate: RUN_TIMEOUT, exit 1, a failed receipt', () => {
+  const r = gate(fixture('night3.tar.gz'), join(dir, 'timeout.receipt.json'), ['--timeout', '0.001s']);
+  assert.equal(r.code, 1);
+  assert.equal(only(r.report, 'RUN_TIMEOUT').location.path, fixture('night3.tar.gz'));
+  assert.equal(r.receipt.signed.verdict, 'failed');
 });

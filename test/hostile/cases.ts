@@ -476,6 +476,26 @@ export const CASES: HostileCase[] = [
     expect: [{ code: 'LIMIT_EXCEEDED', limit: 'maxTotalSmallBytes', where: { path: true } }],
   },
   {
+    name: 'json-bloat',
+    what: 'every TUF metadata file just under 8 MiB of valid JSON (200,000 tiny objects each)',
+    build: async (dir) => {
+      const f = join(dir, 'json-bloat.tar.gz');
+      const bloat = (name: string): Buffer => {
+        const doc = JSON.parse(goodMeta(name).toString()) as { signed: Record<string, unknown> };
+        const many: Record<string, unknown> = {};
+        for (let i = 0; i < 150_000; i++) many[`t${i}`] = { length: i, hashes: { sha256: '00' } };
+        doc.signed[name.includes('targets') ? 'targets' : 'x-bloat'] = many;
+        return Buffer.from(JSON.stringify(doc));
+      };
+      const replace: Record<string, Buffer> = {};
+      for (const n of ['root.json', '1.root.json', '2.root.json', '3.root.json', 'timestamp.json', 'snapshot.json', '3.snapshot.json', 'targets.json', '2.targets.json', 'gateways.json', '1.gateways.json'])
+        replace[`tuf/metadata/${n}`] = bloat(n);
+      await writeParts(f, sampleWith(replace), 6);
+      return f;
+    },
+    expect: [{ code: 'TUF_SIGNATURE_INVALID', where: { path: true } }],
+  },
+  {
     name: 'spill-bound',
     what: '200,000 audit rows in reverse seq order, spill bound 1 MB',
     build: async (dir) => {

@@ -3,13 +3,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { verifyDatabase } from '../../src/restore/database.js';
 import { CannotRunError } from '../../src/restore/errors.js';
 import { verifyRestore } from '../../src/restore/restore.js';
-import { BIN } from '../support/paths.js';
+import { BIN, ROOT } from '../support/paths.js';
 import { pgServer } from '../support/pg.js';
 import {
   buildArchive,
@@ -20,6 +21,7 @@ import {
   options,
   restoredDatabase,
   sql,
+  status,
   tempDir,
 } from './helpers.js';
 
@@ -28,6 +30,9 @@ after(cleanup);
 const archiveP = buildArchive();
 
 const run = promisify(execFile);
+const validate = new Ajv({ allErrors: true, strict: false }).compile(
+  JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8')) as object,
+);
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -72,6 +77,25 @@ test('db: the live chain verifies, and its head matches the anchor kept from the
     c?.anchors.map((a) => a.status),
     ['matched'],
   );
+});
+
+test('cli: db prints the live head to keep as the next anchor; its JSON report follows the schema', async () => {
+  const db = await restoredDatabase();
+  const text = await cli(['db', '--db', db.url, '--no-color']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, new RegExp(`--anchor ${CLEAN_HEAD.seq}:${CLEAN_HEAD.hash}`));
+  const json = await cli([
+    'db',
+    '--db',
+    db.url,
+    '--json',
+    '--anchor',
+    `${CLEAN_HEAD.seq}:${CLEAN_HEAD.hash}`,
+  ]);
+  assert.equal(json.code, 0, json.stderr);
+  const report = JSON.parse(json.stdout) as { input: { kind: string } };
+  assert.equal(report.input.kind, 'database');
+  assert.ok(validate(report), JSON.stringify(validate.errors, null, 2));
 });
 
 test('db: a truncated tail is caught by the anchor', async () => {
@@ -125,6 +149,27 @@ test('restore: a connection lost in the middle of the stream stops the check, no
   assert.equal(killed, true);
 });
 
+test('restore: --timeout (the options signal) mid-stream skips the unfinished checks, never judges the unread rows', async () => {
+  const { archive } = await archiveP;
+  const db = await restoredDatabase();
+  const stop = new AbortController();
+  const r = await verifyRestore(archive, {
+    verify: options({ signal: stop.signal }),
+    db: { url: db.url },
+    batchRows: 100,
+    onProgress: () => stop.abort(),
+  });
+  assert.equal(status(r, 'db.chain'), 'skipped');
+  assert.equal(status(r, 'restore.records'), 'skipped');
+  assert.equal(status(r, 'restore.tables'), 'passed');
+  // 2900 records were never read: none of them may be called missing.
+  assert.deepEqual(
+    r.findings.filter((f) => f.code.startsWith('RESTORE_RECORD') || f.code.startsWith('CHAIN_ANCHOR')),
+    [],
+  );
+  assert.equal(status(r, 'restore.certs-files'), 'skipped');
+});
+
 test('cli: restore exits 0 for a faithful restore, 1 for a defect, with the JSON report', async () => {
   const { archive } = await archiveP;
   const good = await restoredDatabase();
@@ -133,6 +178,7 @@ test('cli: restore exits 0 for a faithful restore, 1 for a defect, with the JSON
   const report = JSON.parse(ok.stdout) as { command: string; verdict: string };
   assert.equal(report.command, 'restore');
   assert.equal(report.verdict, 'verified');
+  assert.ok(validate(report), JSON.stringify(validate.errors, null, 2));
 
   const bad = await restoredDatabase();
   await sql(

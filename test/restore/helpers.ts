@@ -2,8 +2,7 @@
 // the real pg_restore into a template database, one fresh copy of it per test (CREATE DATABASE …
 // TEMPLATE), a backup archive built with the tar package, and cleanup of all of it.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -113,12 +112,7 @@ export async function buildArchive(dump = CLEAN_DUMP): Promise<{ archive: string
   copyFileSync(dump, join(staging, 'db', 'meshanics.dump'));
   stageNodeFolders(staging);
   const archive = join(dir, 'backup.tar.gz');
-  const parts: Buffer[] = [];
-  for await (const b of tarCreate({ cwd: staging }, ['db', 'certs', 'tuf'])) parts.push(b as Buffer);
-  // Padded to whole 10240-byte records after the end-of-archive blocks, as GNU tar writes it.
-  const tar = Buffer.concat(parts);
-  const padded = Buffer.concat([tar, Buffer.alloc((10240 - (tar.length % 10240)) % 10240)]);
-  writeFileSync(archive, gzipSync(padded));
+  await tarCreate({ gzip: true, file: archive, cwd: staging }, ['db', 'certs', 'tuf']);
   return { archive, staging };
 }
 
