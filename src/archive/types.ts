@@ -25,8 +25,10 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxRatio: 200,
   maxEntries: 100_000,
   maxEntryBytes: 8 * 1024 * 1024,
-  // Real metadata, certificates and keys take a few MB; this keeps peak memory under 300 MB.
-  maxTotalSmallBytes: 64 * 1024 * 1024,
+  // Real metadata, certificates and keys take a few MB. Each kept byte of TUF metadata costs
+  // about five in memory while it is verified (copy, canonical form, parse), so this bound is
+  // what keeps peak memory under 300 MB on hostile input.
+  maxTotalSmallBytes: 32 * 1024 * 1024,
 };
 
 export type EntryKind =

@@ -73,7 +73,9 @@ export class AuditRowsHandler implements TableDataHandler {
     layout: RowLayout,
     private readonly opts: AuditRowsOptions,
   ) {
-    if (opts.jobs > 1) this.pool = new HashPool(layout, opts.jobs);
+    // --jobs counts this thread, which inflates, parses the dump and replays the chain: the
+    // pool gets the rest (on 2 cores, 2 workers + this thread measured slower than 1 worker).
+    if (opts.jobs > 1) this.pool = new HashPool(layout, opts.jobs - 1);
     else this.hasher = new RowHasher(layout);
     this.maxInflight = 2 * Math.max(1, opts.jobs);
   }

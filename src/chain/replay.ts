@@ -295,9 +295,15 @@ class Sequencer {
     b.seq = seq;
     b.ts = ts;
     b.row = row;
-    buf.copy(b.prev, 0, o + 25, o + 57);
-    buf.copy(b.hash, 0, o + 57, o + 89);
-    buf.copy(this.ringHash, this.ringPos * 32, o + 57, o + 89);
+    // (box.prev is not read after a record is processed: no need to keep it current.)
+    const ring = this.ringHash;
+    const h = b.hash;
+    const r0 = this.ringPos * 32;
+    for (let i = 0; i < 32; i++) {
+      const v = buf[o + 57 + i] as number;
+      h[i] = v;
+      ring[r0 + i] = v;
+    }
     this.ringSeq[this.ringPos] = seq;
     this.ringPos = (this.ringPos + 1) % RECENT;
     return true;

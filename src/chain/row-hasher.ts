@@ -174,7 +174,7 @@ export class RowHasher {
         seq,
         reason: hashLen < 0 ? 'hash is not valid bytea' : `hash is ${hashLen} bytes, not 32`,
       };
-    msg.copy(out, o + 25, 0, 32);
+    for (let i = 0; i < 32; i++) out[o + 25 + i] = msg[i] as number;
     let off = 32;
     let tsMicros = Number.NaN;
     for (const { field, col } of L.order) {

@@ -38,7 +38,7 @@ class ByteOut {
 
   ascii(s: string): void {
     this.room(s.length);
-    this.len += this.buf.latin1Write(s, this.len);
+    this.len += this.buf.write(s, this.len, 'latin1');
   }
 
   /** A JSON string: only `"` and `\` escaped (OLPC), the rest as UTF-8. */
@@ -46,7 +46,7 @@ class ByteOut {
     const t = ESCAPED.test(s) ? s.replace(/["\\]/g, (c) => '\\' + c) : s;
     this.room(t.length * 3 + 2);
     this.buf[this.len++] = 0x22;
-    this.len += this.buf.utf8Write(t, this.len);
+    this.len += this.buf.write(t, this.len, 'utf8');
     this.buf[this.len++] = 0x22;
   }
 
