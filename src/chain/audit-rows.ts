@@ -139,7 +139,7 @@ export class AuditRowsHandler implements TableDataHandler {
       this.opts.findings.add(
         'LIMIT_EXCEEDED',
         { table: this.opts.table, row: this.row, limit: 'maxLineBytes' },
-        `row ${this.row} of ${this.opts.table} is longer than the ${this.opts.maxLineBytes}-byte line bound; it was not checked`,
+        `row ${this.row} of ${this.opts.table} is longer than maxLineBytes (${this.opts.maxLineBytes} bytes); it was not checked`,
       );
     };
     if (mark === 0) note();

@@ -59,8 +59,11 @@ export class ChainCoalescer {
   }
 
   private write(e: ChainEvent, to: number, count: number): void {
-    const loc: Location = { table: this.table, seq: e.seq };
-    if (to !== e.seq) loc.seqTo = to;
+    const loc: Location = { table: this.table };
+    if (e.detail['seqUnknown'] !== true) {
+      loc.seq = e.seq;
+      if (to !== e.seq) loc.seqTo = to;
+    }
     if (e.row !== undefined) loc.row = e.row;
     const detail = count > 1 ? { ...e.detail, records: count } : e.detail;
     this.findings.add(e.code, loc, describe(e, to, count), detail);
@@ -95,7 +98,7 @@ function describe(e: ChainEvent, to: number, count: number): string {
       return `${r}${n}: occurred_at ${String(d['occurredAt'])} is earlier than the previous record's ${String(d['previousOccurredAt'])}`;
     case 'CHAIN_ROW_MALFORMED': {
       // No seq could be read: name the rows (a negative seq stands for the row).
-      if (e.seq < 0 && e.row !== undefined) {
+      if (d['seqUnknown'] === true && e.row !== undefined) {
         const rows = typeof d['rows'] === 'number' ? d['rows'] : 1;
         const span = rows > 1 ? `rows ${e.row}..${String(d['lastRow'])} (${rows} rows)` : `row ${e.row}`;
         return `${span}: ${String(d['reason'])}`;

@@ -11,6 +11,13 @@ import { ChainCoalescer, type ChainEvent } from './coalesce.js';
 import { DiskBudget, SortedSpill, SpillList, SpillLimitError } from './spill.js';
 import { formatMicros } from './time.js';
 
+/** A retained copy outside Node's buffer pool (a pooled slice would pin its whole slab). */
+function copyOut(b: Buffer): Buffer {
+  const c = Buffer.allocUnsafeSlow(b.length);
+  b.copy(c);
+  return c;
+}
+
 export interface Anchor {
   seq: number;
   hash: Buffer;
@@ -41,8 +48,8 @@ export interface ReplayOptions {
 }
 
 export const DEFAULT_REPLAY_TUNING = {
-  window: 65_536,
-  spillMemRecords: 262_144,
+  window: 16_384,
+  spillMemRecords: 32_768,
   maxSpillBytes: 8 * 1024 ** 3,
 };
 
@@ -373,7 +380,7 @@ export class ChainReplay {
       (left, right) => {
         // Record both boundaries; late records may still fill the hole. `left` is the
         // sequencer's reused box: keep a copy.
-        this.pushSpill(this.holes, { ...left, prev: Buffer.from(left.prev), hash: Buffer.from(left.hash) });
+        this.pushSpill(this.holes, { ...left, prev: copyOut(left.prev), hash: copyOut(left.hash) });
         this.pushSpill(this.holes, right);
       },
       this.pending,
@@ -382,7 +389,10 @@ export class ChainReplay {
 
   /** Emit a malformed-row finding (row parser); `rows` consecutive rows when the seq is unknown. */
   malformed(seq: number | undefined, row: number, reason: string, rows = 1): void {
-    const detail: { [k: string]: JsonValue } = rows > 1 ? { reason, rows, lastRow: row + rows - 1 } : { reason };
+    const detail: { [k: string]: JsonValue } =
+      rows > 1 ? { reason, rows, lastRow: row + rows - 1 } : { reason };
+    // no seq could be read: the location names the row(s) only
+    if (seq === undefined) detail['seqUnknown'] = true;
     this.out.emit({ code: 'CHAIN_ROW_MALFORMED', seq: seq ?? -row, row, detail });
   }
 
@@ -400,7 +410,9 @@ export class ChainReplay {
         return;
       }
     }
-    const r = decodeRecord(buf, o, true);
+    // Copied, not viewed: a record that waits (reorder window, spill, pending link) must not keep
+    // its whole block of records alive (measured: 1.3 GB RSS at 10M records with 1% displaced).
+    const r = decodeRecord(buf, o, false);
     r.row += rowBase;
     this.push(r);
   }
