@@ -46,7 +46,14 @@ export async function readArchiveForRestore(ctx: VerifyContext, path: string): P
       try {
         // Copied: the record's buffers may be views into the reader's batch. prev_hash is
         // not compared (the hash covers it), so one shared buffer stands in for it.
-        chain.spill.push({ seq: r.seq, ts: r.ts, row: r.row, contentOk: r.contentOk, prev: NO_PREV, hash: Buffer.from(r.hash) });
+        chain.spill.push({
+          seq: r.seq,
+          ts: r.ts,
+          row: r.row,
+          contentOk: r.contentOk,
+          prev: NO_PREV,
+          hash: Buffer.from(r.hash),
+        });
         chain.records++;
         if (r.seq > chain.maxSeq) chain.maxSeq = r.seq;
       } catch (e) {
@@ -66,11 +73,18 @@ export async function readArchiveForRestore(ctx: VerifyContext, path: string): P
   for (const r of read) {
     const chain = chains.get(r.entry);
     if (!chain) continue;
-    if (ctx.dumps.some((d) => d.result === r.result)) dumps.push({ path: r.entry.path, result: r.result, chain });
+    if (ctx.dumps.some((d) => d.result === r.result))
+      dumps.push({ path: r.entry.path, result: r.result, chain });
     else chain.spill.dispose();
   }
   if (dumps.length === 0) {
-    skipStep(findings, 'chain', 'chain', 'Replay the audit chain', 'no database dump was read from the archive');
+    skipStep(
+      findings,
+      'chain',
+      'chain',
+      'Replay the audit chain',
+      'no database dump was read from the archive',
+    );
   } else {
     findings.check('chain', 'chain', "Replay the archive's audit chain", chainStatus(ctx));
   }

@@ -20,7 +20,12 @@ test('meshverify tuf <repository dir> verifies the good repository', () => {
 });
 
 test('meshverify tuf <metadata dir> reports a missing root version by file', () => {
-  const { code, report } = json(['tuf', join(FIXTURES, 'tuf', 'root-version-missing', 'metadata'), '--at', '2026-11-26T00:00:00Z']);
+  const { code, report } = json([
+    'tuf',
+    join(FIXTURES, 'tuf', 'root-version-missing', 'metadata'),
+    '--at',
+    '2026-11-26T00:00:00Z',
+  ]);
   assert.equal(code, 1);
   const f = report.findings.find((x) => x.code === 'TUF_ROOT_VERSION_MISSING');
   assert.ok(f, report.findings.map((x) => x.code).join());
