@@ -266,7 +266,7 @@ export class EntryCollector implements TarSink {
           'LIMIT_EXCEEDED',
           undefined,
           { path: this.archivePath, limit: 'maxEntries', offset: at.offset, offsetOf: this.offsetOf },
-          `More than ${limits.maxEntries} entries: the rest of the archive was not read`,
+          `More than maxEntries (${limits.maxEntries}) entries: entry ${limits.maxEntries + 1} (${e.path}) and the rest of the archive were not read`,
           { maxEntries: limits.maxEntries, entry: e.path },
         );
       this.stopRequested = true;
@@ -286,7 +286,8 @@ export class EntryCollector implements TarSink {
       rawPath,
       size: e.size,
       mode: e.mode ?? 0,
-      mtime: e.mtime,
+      // a pax mtime of "NaN" or 1e400 is an Invalid Date: as good as none (toISOString would throw)
+      mtime: e.mtime !== undefined && Number.isFinite(e.mtime.getTime()) ? e.mtime : undefined,
       index: this.recs.length,
       offset: at.offset,
       kind,
@@ -425,7 +426,7 @@ export class EntryCollector implements TarSink {
         'ARCHIVE_ENTRY_TOO_LARGE',
         rec,
         {},
-        `${size} bytes: larger than the ${limits.maxEntryBytes}-byte bound; not read`,
+        `The entry claims ${size} bytes, more than maxEntryBytes (${limits.maxEntryBytes}) allows in memory: not read`,
         { size, maxEntryBytes: limits.maxEntryBytes },
       );
     } else {
@@ -435,7 +436,7 @@ export class EntryCollector implements TarSink {
         'LIMIT_EXCEEDED',
         rec,
         { limit: 'maxTotalSmallBytes' },
-        `Small files exceed ${limits.maxTotalSmallBytes} bytes in total: this file was not read`,
+        `Small files exceed maxTotalSmallBytes (${limits.maxTotalSmallBytes} bytes in all): this file (${size} bytes) was not read`,
         { size, maxTotalSmallBytes: limits.maxTotalSmallBytes },
       );
     }
@@ -657,7 +658,11 @@ export class EntryCollector implements TarSink {
   }
 
   private flush(): void {
-    for (const p of this.pending) {
+    // Archive-wide findings (bounds reached, truncation, layout) before the per-entry ones: a
+    // flood of entry findings must not push them past the findings cap.
+    const wide = this.pending.filter((p) => p.rec === undefined || p.code === 'LIMIT_EXCEEDED');
+    const perEntry = this.pending.filter((p) => !(p.rec === undefined || p.code === 'LIMIT_EXCEEDED'));
+    for (const p of [...wide, ...perEntry]) {
       const loc: Location = { ...p.loc };
       if (p.rec) {
         if (loc.path === undefined) loc.path = p.rec.info.path;

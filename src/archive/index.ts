@@ -130,10 +130,14 @@ class Pass {
     const fb = classifyFirstBlock(head);
     if (fb.kind === 'not-tar') {
       if (this.raw.error !== undefined) return false;
-      this.add('ARCHIVE_NOT_TAR', `Not a tar, tar.gz or age archive: ${fb.reason}`, {
-        format: wrapped ?? 'unknown',
-        size: this.raw.bytes,
-      });
+      this.add(
+        'ARCHIVE_NOT_TAR',
+        `Not a tar, tar.gz or age archive: ${fb.reason} (it starts with ${hexStart(head)})`,
+        {
+          format: wrapped ?? 'unknown',
+          size: this.raw.bytes,
+        },
+      );
       return false;
     }
     this.facts.container = 'tar';
@@ -215,7 +219,7 @@ class Pass {
             col,
             driver,
             'maxDecompressedBytes',
-            `More than ${limits.maxDecompressedBytes} bytes after decompression`,
+            `More than maxDecompressedBytes (${limits.maxDecompressedBytes}) bytes after decompression`,
             {
               maxDecompressedBytes: limits.maxDecompressedBytes,
             },
@@ -231,7 +235,7 @@ class Pass {
               col,
               driver,
               'maxRatio',
-              `Decompression ratio ${ratio.toFixed(0)}:1 is above ${limits.maxRatio}:1 (a decompression bomb?)`,
+              `Decompression ratio ${ratio.toFixed(0)}:1 (${tarBytes} bytes from ${compressed}) is above maxRatio ${limits.maxRatio}:1 (a decompression bomb?)`,
               {
                 maxRatio: limits.maxRatio,
                 ratio: Math.round(ratio),
@@ -367,6 +371,16 @@ class Pass {
       true,
     );
   }
+}
+
+/** The first bytes, in hex, for a person to recognise the format. */
+function hexStart(head: Buffer): string {
+  return head.length === 0
+    ? 'nothing'
+    : `${head
+        .subarray(0, 16)
+        .toString('hex')
+        .replace(/(..)(?!$)/g, '$1 ')}`;
 }
 
 function firstReason(head: Buffer): string {

@@ -52,8 +52,8 @@ function best(
   return pick;
 }
 
-export function locateLayout(files: MemorySource, profile: Profile, report: Report): ArchiveLayout {
-  const list = files.list();
+/** What each folder holds, by content (root metadata, certificates, private keys). */
+function contentStats(files: MemorySource, list: string[]): Map<string, FolderStats> {
   const stats = new Map<string, FolderStats>();
   for (const p of list) {
     const f = files.get(p);
@@ -69,19 +69,26 @@ export function locateLayout(files: MemorySource, profile: Profile, report: Repo
     }
     stats.set(d, s);
   }
+  return stats;
+}
 
+export function locateLayout(files: MemorySource, profile: Profile, report: Report): ArchiveLayout {
+  const list = files.list();
+  // Only needed when a default folder is absent: then gathered once.
+  let cached: Map<string, FolderStats> | undefined;
+  const stats = (): Map<string, FolderStats> => (cached ??= contentStats(files, list));
   const kinds = [
     {
       field: 'certs' as const,
       what: 'certificate folder',
       def: normalizeEntryPath(profile.paths.certs).rel,
-      sniff: () => best(stats, (s) => (s.certs > 0 && s.keys > 0 ? s.certs * 2 + s.keys : 0)),
+      sniff: () => best(stats(), (s) => (s.certs > 0 && s.keys > 0 ? s.certs * 2 + s.keys : 0)),
     },
     {
       field: 'tufMetadata' as const,
       what: 'TUF metadata folder',
       def: normalizeEntryPath(profile.paths.tufMetadata).rel,
-      sniff: () => best(stats, (s) => s.roots),
+      sniff: () => best(stats(), (s) => s.roots),
     },
     {
       field: 'tufKeys' as const,
@@ -89,7 +96,7 @@ export function locateLayout(files: MemorySource, profile: Profile, report: Repo
       def: normalizeEntryPath(profile.paths.tufKeys).rel,
       // private keys without certificates, preferring files named for the online roles
       sniff: (exclude: string | undefined) =>
-        best(stats, (s, dir) =>
+        best(stats(), (s, dir) =>
           s.keys > 0 && s.certs === 0 && dir !== exclude ? s.onlineKeys * 10 + s.keys : 0,
         ),
     },

@@ -17,26 +17,34 @@ export function isGzip(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-// PEM text may be preceded by blank lines; look no further than that.
-function pemText(data: Buffer): string | undefined {
-  const s = data.toString('latin1').trimStart();
-  return s.startsWith(PEM_BEGIN) ? s : undefined;
+/** Bytes String.prototype.trimStart removes from latin1 text (tab, LF, VT, FF, CR, space, NBSP). */
+function isBlank(c: number): boolean {
+  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0;
+}
+
+// PEM text may be preceded by blank lines; look no further than that. Searched in the bytes:
+// every kept file is sniffed, and a string copy of each (up to 8 MiB) would cost memory.
+function isPem(data: Buffer): boolean {
+  let i = 0;
+  while (i < data.length && isBlank(data[i] ?? 0)) i++;
+  return data.toString('latin1', i, i + PEM_BEGIN.length) === PEM_BEGIN;
 }
 
 /** A PEM file whose first block opens with -----BEGIN and which holds a PRIVATE KEY block. */
 export function looksLikePrivateKey(data: Buffer): boolean {
-  const s = pemText(data);
-  return s !== undefined && s.includes('PRIVATE KEY');
+  return isPem(data) && data.includes('PRIVATE KEY', 0, 'latin1');
 }
 
 export function looksLikeCertificate(data: Buffer): boolean {
-  const s = pemText(data);
-  return s !== undefined && s.includes('-----BEGIN CERTIFICATE-----');
+  return isPem(data) && data.includes('-----BEGIN CERTIFICATE-----', 0, 'latin1');
 }
+
+/** Root metadata is small (keys and roles); larger files are not parsed just to sniff them. */
+const MAX_SNIFFED_ROOT = 1024 * 1024;
 
 /** A TUF root metadata file (`{"signed": {"_type": "root", …}, …}`). */
 export function looksLikeTufRoot(data: Buffer): boolean {
-  if (!data.includes('"_type"')) return false;
+  if (data.length > MAX_SNIFFED_ROOT || !data.includes('"_type"')) return false;
   try {
     const doc: unknown = JSON.parse(data.toString('utf8'));
     if (typeof doc !== 'object' || doc === null) return false;

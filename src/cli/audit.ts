@@ -10,7 +10,7 @@ import {
   addCommonOptions,
   attachProgress,
   emitReport,
-  requireReadableFile,
+  requireArchiveFile,
   toVerifyOptions,
   UsageError,
   useColor,
@@ -34,7 +34,7 @@ export function registerAudit(program: Command, setCode: (c: number) => void): v
     .option('--format <format>', 'export the breaks as text, json or csv', 'text');
   addDecryptOptions(cmd);
   addCommonOptions(cmd).action(async (input: string, flags: AuditFlags & ArchiveInputFlags) => {
-    requireReadableFile(input);
+    requireArchiveFile(input);
     const format = flags.format ?? 'text';
     if (!['text', 'json', 'csv'].includes(format))
       throw new UsageError(`--format must be text, json or csv, not ${format}`);

@@ -1,6 +1,6 @@
 // Options shared by every verifying command and the code that turns them into VerifyOptions,
 // prints the report and picks the exit code. Only src/cli imports commander.
-import { writeFileSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { Anchor } from '../chain/replay.js';
 import { loadProfile } from '../profile/load.js';
@@ -9,6 +9,7 @@ import { makeStyle, renderText } from '../report/text.js';
 import { progressBar, type Progress } from '../report/progress.js';
 import { DEFAULT_LIMITS, defaultVerifyOptions, type Limits, type VerifyOptions } from '../verify/options.js';
 import { armTimeout, DEFAULT_TIMEOUT, finishReport } from './timeout.js';
+import { writeReportFile, writeReportStdout, writeStdout } from './json-out.js';
 
 /** Bad usage, a missing file, a key that does not open: exit 2 with one line. */
 export class UsageError extends Error {}
@@ -154,6 +155,13 @@ export function requireReadableFile(path: string): void {
   if (!st.isFile() && !st.isDirectory()) throw new UsageError(`${path} is not a regular file or directory`);
 }
 
+/** An archive or dump argument: a readable regular file (a folder is bad usage, said plainly). */
+export function requireArchiveFile(path: string): void {
+  requireReadableFile(path);
+  if (statSync(path).isDirectory())
+    throw new UsageError(`${path} is a directory: give the backup archive (or dump) file itself`);
+}
+
 export function readInputFile(path: string, max: number): Buffer {
   requireReadableFile(path);
   const st = statSync(path);
@@ -174,18 +182,19 @@ export function useColor(f: CommonFlags): boolean {
 /** Print the report (text or JSON), write --report, return the exit code. */
 export function emitReport(report: Report, f: CommonFlags): number {
   const r = finishReport(report);
-  const json = JSON.stringify(r, null, 2) + '\n';
   if (f.report) {
     try {
-      writeFileSync(f.report, json, { mode: 0o644 });
+      writeReportFile(r, f.report);
     } catch (e) {
       throw new UsageError(
         `cannot write --report ${f.report}: ${e instanceof Error ? e.message : String(e)}`,
       );
     }
   }
-  if (f.json) process.stdout.write(json);
-  else process.stdout.write(renderText(r, makeStyle(useColor(f)), { quiet: f.quiet === true }));
+  // In pieces, written synchronously: a report of 100,000 findings is never one string, nor
+  // queued in memory behind a slow reader.
+  if (f.json) writeReportStdout(r);
+  else writeStdout(renderText(r, makeStyle(useColor(f)), { quiet: f.quiet === true }));
   return r.exitCode;
 }
 

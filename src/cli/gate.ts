@@ -29,7 +29,7 @@ import type { VerifyOptions } from '../verify/options.js';
 import {
   addCommonOptions,
   collect,
-  requireReadableFile,
+  requireArchiveFile,
   toVerifyOptions,
   UsageError,
   useColor,
@@ -157,7 +157,7 @@ export function registerGate(program: Command, setCode: (c: number) => void): vo
     );
   addArchiveInputOptions(cmd);
   addCommonOptions(cmd).action(async (archive: string, flags: GateFlags) => {
-    requireReadableFile(archive);
+    requireArchiveFile(archive);
     const receiptPath = resolve(flags.receipt);
     if (flags.previous !== undefined && resolve(flags.previous) === receiptPath)
       throw new UsageError(

@@ -46,7 +46,8 @@ export function armTimeout(
     if (clock.grace) clearTimeout(clock.grace);
     clock = undefined;
   }
-  if (!(ms > 0)) return;
+  // 0 is no bound; so is anything past what a timer can hold (24.8 days)
+  if (!(ms > 0) || ms > 2 ** 31 - 1) return;
   const controller = new AbortController();
   opts.signal = controller.signal;
   const prev = opts.onProgress;
@@ -59,7 +60,7 @@ export function armTimeout(
     bytesRead: 0,
     expiredAt: undefined,
     // unref: a run that ends on its own is not held up by the clock
-    timer: setTimeout(() => expire(c), Math.min(ms, 2 ** 31 - 1)).unref(),
+    timer: setTimeout(() => expire(c), ms).unref(),
     grace: undefined,
     emit,
     done: false,

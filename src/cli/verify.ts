@@ -5,7 +5,7 @@ import {
   attachProgress,
   collect,
   emitReport,
-  requireReadableFile,
+  requireArchiveFile,
   toVerifyOptions,
   type CommonFlags,
 } from './common.js';
@@ -31,7 +31,7 @@ export function registerVerify(program: Command, setCode: (c: number) => void): 
     );
   addArchiveInputOptions(cmd);
   addCommonOptions(cmd).action(async (archive: string, flags: CommonFlags & ArchiveInputFlags) => {
-    requireReadableFile(archive);
+    requireArchiveFile(archive);
     const opts = toVerifyOptions(flags);
     await applyArchiveInput(archive, flags, opts);
     const bar = attachProgress(opts, archive, flags);

@@ -274,7 +274,7 @@ class DataReader {
       ctx.add(
         'DUMP_COPY_STATEMENT_INVALID',
         { table: fallback, offset: at },
-        `The COPY statement of ${fallback} cannot be parsed`,
+        `The COPY statement of ${fallback} cannot be parsed: expected "COPY schema.table (columns) FROM stdin;", found ${JSON.stringify(e.copyStmt.slice(0, 120))}`,
         {
           statement: e.copyStmt.slice(0, 200),
         },

@@ -100,7 +100,8 @@ export function bombBound(
   streamIn: number,
   streamOut: number,
 ): BombBound | undefined {
-  if (o.maxDecompressedBytes !== undefined && totalOut > o.maxDecompressedBytes) return 'maxDecompressedBytes';
+  if (o.maxDecompressedBytes !== undefined && totalOut > o.maxDecompressedBytes)
+    return 'maxDecompressedBytes';
   if (o.maxRatio !== undefined && streamOut > RATIO_AFTER && streamOut / Math.max(1, streamIn) > o.maxRatio)
     return 'maxRatio';
   return undefined;

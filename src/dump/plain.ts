@@ -418,7 +418,7 @@ class PlainScanner {
       ctx.add(
         'DUMP_COPY_STATEMENT_INVALID',
         { offset: this.stmtAt },
-        'A COPY statement cannot be parsed; its data was skipped',
+        `A COPY statement cannot be parsed (expected "COPY schema.table (columns) FROM stdin;", found ${JSON.stringify(text.slice(0, 120))}); its data was skipped`,
         {
           statement: text.slice(0, 200),
         },

@@ -27,13 +27,14 @@ function onSignal(sig: NodeJS.Signals): void {
 /** The run's temporary folder, created on first use. */
 export function runTempDir(): string {
   if (current === undefined) {
-    current = mkdtempSync(join(tmpdir(), 'meshverify-'));
+    // Handlers first: a signal between creating the folder and hooking would leave it behind.
     if (!hooked) {
       hooked = true;
       process.once('exit', cleanup);
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     }
+    current = mkdtempSync(join(tmpdir(), 'meshverify-'));
   }
   return current;
 }

@@ -11,6 +11,8 @@ export class Findings {
   /** Cap on stored findings so a hostile input cannot exhaust memory; the excess is counted. */
   private readonly max: number;
   dropped = 0;
+  /** Indexes in `list` of warning/info findings (the ones a severe finding may displace). */
+  private readonly lowIdx: number[] = [];
   constructor(
     private readonly overrides?: SeverityOverrides,
     max = 100_000,
@@ -27,8 +29,17 @@ export class Findings {
       message,
     };
     if (detail) f.detail = detail;
-    if (this.list.length < this.max) this.list.push(f);
-    else this.dropped++;
+    if (this.list.length < this.max) {
+      if (f.severity === 'warning' || f.severity === 'info') this.lowIdx.push(this.list.length);
+      this.list.push(f);
+    } else {
+      this.dropped++;
+      // At the cap, an error or critical finding takes the place of a stored warning/info one:
+      // a flood of warnings must never hide the one finding that fails the run.
+      const severe = f.severity === 'error' || f.severity === 'critical';
+      const victim = severe ? this.lowIdx.pop() : undefined;
+      if (victim !== undefined) this.list[victim] = f;
+    }
     return f;
   }
 

@@ -1,5 +1,5 @@
 // Turns a finished verification into the report: sorted findings, summary, verdict, exit code.
-import { isFailing } from '../findings/severity.js';
+import { areaOf, isFailing, severityOf } from '../findings/severity.js';
 import type { Finding, Severity } from '../findings/types.js';
 import type { VerifyContext } from '../verify/context.js';
 import { VERSION } from '../version.js';
@@ -16,7 +16,7 @@ export function buildReport(
   ctx: VerifyContext,
   meta: { command: string; inputPath: string; inputKind: Report['input']['kind'] },
 ): Report {
-  const findings = sortFindings(ctx.findings.list);
+  const findings = sortFindings([...ctx.findings.list, ...droppedFinding(ctx)]);
   const failed = findings.some((f) => isFailing(f.severity, ctx.opts.strict));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -38,6 +38,27 @@ export function buildReport(
     verdict: failed ? 'failed' : 'verified',
     exitCode: failed ? 1 : 0,
   };
+}
+
+/**
+ * Findings dropped at the maxFindings cap are of unknown severity: a hostile input could bury a
+ * tampered record under 100,000 warnings. Say so with a finding that fails the verification
+ * (fail closed), naming the bound to raise to see them all.
+ */
+function droppedFinding(ctx: VerifyContext): Finding[] {
+  const dropped = ctx.findings.dropped;
+  if (dropped <= 0) return [];
+  const max = ctx.opts.limits.maxFindings;
+  return [
+    {
+      code: 'LIMIT_EXCEEDED',
+      severity: severityOf('LIMIT_EXCEEDED', ctx.opts.severityOverrides),
+      area: areaOf('LIMIT_EXCEEDED'),
+      location: { limit: 'maxFindings' },
+      message: `${dropped} finding(s) beyond maxFindings (${max}) were counted but not kept: their severity is unknown, so the verification cannot pass (raise --limit maxFindings=<n> to see them)`,
+      detail: { dropped, maxFindings: max },
+    },
+  ];
 }
 
 function chainIntact(ctx: VerifyContext, table: string, _path: string): boolean {

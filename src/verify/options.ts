@@ -42,9 +42,12 @@ export const DEFAULT_LIMITS: Limits = {
   reorderWindow: DEFAULT_REPLAY_TUNING.window,
   spillMemRecords: DEFAULT_REPLAY_TUNING.spillMemRecords,
   maxSpillBytes: DEFAULT_REPLAY_TUNING.maxSpillBytes,
-  maxTableRows: 1_000_000,
-  maxTableBytes: 256 * 1024 * 1024,
-  maxFindings: 100_000,
+  // The cross-checked tables (devices, artifacts, trust_state, secrets) are held in memory.
+  maxTableRows: 100_000,
+  maxTableBytes: 16 * 1024 * 1024,
+  // Each stored finding costs memory (and a line of text output); beyond, they are counted and
+  // the verification fails closed (LIMIT_EXCEEDED maxFindings).
+  maxFindings: 50_000,
   tuf: { ...DEFAULT_TUF_LIMITS },
   x509: { ...DEFAULT_X509_LIMITS },
 };

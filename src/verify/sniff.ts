@@ -18,8 +18,9 @@ export function sniffInput(path: string): InputKind {
   if (b[0] === 0x1f && b[1] === 0x8b) {
     let inner: Buffer;
     try {
-      // A partial gzip member: take what inflates (finishFlush keeps the partial output).
-      inner = gunzipSync(b, { finishFlush: 2 /* Z_SYNC_FLUSH */ });
+      // A partial gzip member: take what inflates (finishFlush keeps the partial output). The
+      // first 4 KiB say what it is; more could inflate to 64 MB (a bomb) for nothing.
+      inner = gunzipSync(b.subarray(0, 4096), { finishFlush: 2 /* Z_SYNC_FLUSH */ });
     } catch {
       return 'archive';
     }

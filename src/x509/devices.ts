@@ -66,7 +66,17 @@ export function verifyDeviceCertificates(
         );
       // Serial numbers are unique per issuer (RFC 5280 4.1.2.2).
       const serials = new Map<string, { device: string; sha256: string }>();
-      for (const d of devices) {
+      for (const [i, d] of devices.entries()) {
+        if (i >= limits.maxDevices) {
+          report(
+            f,
+            'LIMIT_EXCEEDED',
+            { table: 'devices', row: i + 1, limit: 'x509.maxDevices' },
+            `${devices.length} devices: only the first ${limits.maxDevices} device certificates were checked (from row ${i + 1} of the devices table on, none was)`,
+            { devices: devices.length, bound: limits.maxDevices },
+          );
+          break;
+        }
         const r = checkDevice(d, ca, opts, limits, f, serials);
         if (r.certificate) withCertificate++;
         results.push(r);

@@ -10,6 +10,8 @@ export interface X509Limits {
   maxScanFiles: number;
   /** Most candidate paths tried while building the chain (the bundle is small; this stops blow-ups). */
   maxPathSteps: number;
+  /** Most device certificates checked (each costs milliseconds: parse, signature, fingerprint). */
+  maxDevices: number;
 }
 
 export const DEFAULT_X509_LIMITS: X509Limits = {
@@ -18,6 +20,7 @@ export const DEFAULT_X509_LIMITS: X509Limits = {
   maxDevicePemBytes: 64 * 1024,
   maxScanFiles: 256,
   maxPathSteps: 10_000,
+  maxDevices: 5_000,
 };
 
 export function withDefaults(l: Partial<X509Limits> | undefined): X509Limits {

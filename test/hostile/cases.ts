@@ -1,26 +1,21 @@
 // The hostile-archive battery: each case builds its input at run time (in a temporary folder,
 // streaming, so gigabyte bombs cost a few MB), names the CLI arguments, and says which finding
 // must come out of it. Shared by test/hostile/battery.test.ts and scripts/fuzz.ts.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { constants, crc32 as zlibCrc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { buildArchive, tableEntries, type BuildEntry } from '../dump/helpers/archive-builder.js';
 import { FIXTURES } from '../support/paths.js';
 import {
-  BLOCK,
   END,
   GiB,
   MiB,
   crc32Zeros,
-  dirEntry,
   fileEntry,
   linkEntry,
   pad,
-  paxHeader,
   rawHeader,
-  sampleEntries,
-  sampleTop,
   sampleWith,
   writeParts,
   zeroDeflateUnit,
@@ -144,13 +139,6 @@ function customDump(
   });
 }
 
-/** The sample's real custom dump (the chain the rest of the verification checks). */
-function sampleDump(): Buffer {
-  const d = sampleEntries().find((e) => e.path.endsWith('db/meshanics.dump'));
-  if (!d) throw new Error('sample backup has no db/meshanics.dump');
-  return d.data;
-}
-
 /** A custom dump header + TOC written by hand up to the entry count (the rest is `tail`). */
 function customWithCount(count: number, tail: Buffer): Buffer {
   const real = customDump(['1\t2026-11-26 03:00:00+00\ts\ta\t\\N\t{}\t' + HASH0 + '\t' + HASH0]);
@@ -171,10 +159,6 @@ function customHeaderLength(): number {
     p += 5 + (a[p] === 1 ? 0 : len);
   }
   return p;
-}
-
-function sha256(b: Buffer): string {
-  return createHash('sha256').update(b).digest('hex');
 }
 
 /** A JSON text nested `depth` arrays deep. */
@@ -230,6 +214,26 @@ export const CASES: HostileCase[] = [
       return f;
     },
     expect: [{ code: 'LIMIT_EXCEEDED', limit: 'maxEntries', where: { path: true, offset: true } }],
+  },
+  {
+    name: 'tar-bomb-loud',
+    what: '100,000 entries that each raise five findings (absolute, not UTF-8, setuid, sticky, duplicate)',
+    build: async (dir) => {
+      const f = join(dir, 'tar-bomb-loud.tar.gz');
+      function* parts(): Generator<Buffer> {
+        const name = Buffer.concat([Buffer.from('/abs/'), Buffer.from([0xff, 0xfe])]);
+        const batch: Buffer[] = [];
+        for (let i = 0; i < 100_000; i++) {
+          batch.push(rawHeader({ name, size: 0, mode: 0o7777 }));
+          if (batch.length === 4096) yield Buffer.concat(batch.splice(0));
+        }
+        yield Buffer.concat(batch);
+        yield END;
+      }
+      await writeParts(f, parts(), 6);
+      return f;
+    },
+    expect: [{ code: 'ARCHIVE_SETUID_SETGID', where: { path: true, offset: true } }],
   },
   {
     name: 'copy-line-100mb',
@@ -420,9 +424,18 @@ export const CASES: HostileCase[] = [
         Buffer.concat([Buffer.from(`${TOP}tuf/metadata/`), Buffer.from([0x80, 0xbf, 0xfe, 0xff])]),
         Buffer.concat([Buffer.from(`${TOP}db/`), Buffer.from([0xc0, 0x80]), Buffer.from('.dump')]),
       ];
-      await writeParts(f, sampleWith({}, names.map((n) => fileEntry(n, Buffer.from('x\n')))), 6);
+      await writeParts(
+        f,
+        sampleWith(
+          {},
+          names.map((n) => fileEntry(n, Buffer.from('x\n'))),
+        ),
+        6,
+      );
       return f;
     },
+    // a warning only: the rest of the sample backup verifies
+    exits: [0, 1],
     expect: [
       { code: 'ARCHIVE_NAME_NOT_UTF8', where: { path: 'certs/caf\\xe9.crt' } },
       { code: 'ARCHIVE_NAME_NOT_UTF8', where: { path: 'tuf/metadata/\\x80\\xbf\\xfe\\xff' } },
@@ -488,7 +501,19 @@ export const CASES: HostileCase[] = [
         return Buffer.from(JSON.stringify(doc));
       };
       const replace: Record<string, Buffer> = {};
-      for (const n of ['root.json', '1.root.json', '2.root.json', '3.root.json', 'timestamp.json', 'snapshot.json', '3.snapshot.json', 'targets.json', '2.targets.json', 'gateways.json', '1.gateways.json'])
+      for (const n of [
+        'root.json',
+        '1.root.json',
+        '2.root.json',
+        '3.root.json',
+        'timestamp.json',
+        'snapshot.json',
+        '3.snapshot.json',
+        'targets.json',
+        '2.targets.json',
+        'gateways.json',
+        '1.gateways.json',
+      ])
         replace[`tuf/metadata/${n}`] = bloat(n);
       await writeParts(f, sampleWith(replace), 6);
       return f;
@@ -496,13 +521,57 @@ export const CASES: HostileCase[] = [
     expect: [{ code: 'TUF_SIGNATURE_INVALID', where: { path: true } }],
   },
   {
+    name: 'device-flood',
+    what: '100,000 devices, each with a certificate (a 100 MB devices table)',
+    build: async (dir) => {
+      const f = join(dir, 'devices.tar');
+      const devices = JSON.parse(
+        readFileSync(join(FIXTURES, 'certs', 'good', 'devices.json'), 'utf8'),
+      ) as Array<{
+        cert_pem: string;
+      }>;
+      const pem = (devices[0]?.cert_pem ?? '').replace(/\n/g, '\\n');
+      const head =
+        PLAIN_HEAD +
+        'COPY public.devices (id, serial, status, enrolled_at, cert_pem, cert_sha256) FROM stdin;\n';
+      function* body(): Generator<Buffer> {
+        yield Buffer.from(head);
+        for (let b = 0; b < 100; b++) {
+          let t = '';
+          for (let i = 0; i < 1000; i++) {
+            const n = b * 1000 + i;
+            t += `00000000-0000-4000-8000-${String(n).padStart(12, '0')}\tMX-${n}\tactive\t2026-01-05 03:00:00+00\t${pem}\t\\N\n`;
+          }
+          yield Buffer.from(t);
+        }
+        yield Buffer.from('\\.\n' + PLAIN_TAIL);
+      }
+      const size = sizeOf(body());
+      await writeParts(f, [
+        ...sampleWithout(['db/meshanics.dump'], []).slice(0, -1),
+        ...streamedEntry('db/meshanics.sql', size, body()),
+        END,
+      ]);
+      return f;
+    },
+    expect: [
+      { code: 'LIMIT_EXCEEDED', limit: 'maxTableBytes', where: { table: 'public.devices', row: true } },
+      { code: 'LIMIT_EXCEEDED', limit: 'x509.maxDevices', where: { row: true } },
+    ],
+    timeoutMs: 90_000,
+  },
+  {
     name: 'spill-bound',
     what: '200,000 audit rows in reverse seq order, spill bound 1 MB',
     build: async (dir) => {
       const f = join(dir, 'reverse.tar.gz');
       function* rows(): Generator<Buffer> {
-        for (let s = 200_000; s >= 1; s--)
-          yield Buffer.from(`${s}\t2026-11-26 03:00:00+00\ts\ta\t\\N\t{}\t${HASH0}\t${HASH0}\n`);
+        for (let hi = 200_000; hi >= 1; hi -= 10_000) {
+          let t = '';
+          for (let s = hi; s > hi - 10_000; s--)
+            t += `${s}\t2026-11-26 03:00:00+00\ts\ta\t\\N\t{}\t${HASH0}\t${HASH0}\n`;
+          yield Buffer.from(t);
+        }
       }
       const size = sizeOf(plainDump(rows()));
       await writeParts(
@@ -516,7 +585,14 @@ export const CASES: HostileCase[] = [
       );
       return f;
     },
-    args: ['--limit', 'reorderWindow=1000', '--limit', 'spillMemRecords=1000', '--limit', `maxSpillBytes=${MiB}`],
+    args: [
+      '--limit',
+      'reorderWindow=1000',
+      '--limit',
+      'spillMemRecords=1000',
+      '--limit',
+      `maxSpillBytes=${MiB}`,
+    ],
     expect: [{ code: 'LIMIT_EXCEEDED', limit: 'maxSpillBytes', where: { table: 'public.audit_log' } }],
   },
   {
@@ -544,7 +620,11 @@ export const CASES: HostileCase[] = [
       const one = t.signed.delegations.roles[0] as Record<string, unknown>;
       t.signed.delegations.roles = Array.from({ length: 5000 }, (_, i) => ({ ...one, name: `r${i}` }));
       const data = Buffer.from(JSON.stringify(t));
-      await writeParts(f, sampleWith({ 'tuf/metadata/targets.json': data, 'tuf/metadata/2.targets.json': data }), 6);
+      await writeParts(
+        f,
+        sampleWith({ 'tuf/metadata/targets.json': data, 'tuf/metadata/2.targets.json': data }),
+        6,
+      );
       return f;
     },
     expect: [{ code: 'LIMIT_EXCEEDED', limit: 'tuf.maxDelegatedRoles', where: { path: true } }],
@@ -555,9 +635,12 @@ export const CASES: HostileCase[] = [
     build: async (dir) => {
       const f = join(dir, 'malformed.tar.gz');
       function* rows(): Generator<Buffer> {
-        const line = Buffer.from('x\ty\n');
-        const many = Buffer.concat(Array.from({ length: 10_000 }, () => line));
-        for (let i = 0; i < 100; i++) yield many;
+        // varied text, so that the archive's own ratio bound does not stop it first
+        for (let b = 0; b < 100; b++) {
+          let t = '';
+          for (let i = 0; i < 10_000; i++) t += `x${((b * 10_000 + i) * 7919) % 1_000_003}\ty\n`;
+          yield Buffer.from(t);
+        }
       }
       const size = sizeOf(plainDump(rows()));
       await writeParts(
@@ -574,6 +657,28 @@ export const CASES: HostileCase[] = [
     expect: [{ code: 'CHAIN_ROW_MALFORMED', where: { table: 'public.audit_log', row: true } }],
   },
   {
+    name: 'findings-cap',
+    what: 'a tampered record buried under 105,000 time-backwards warnings (more than maxFindings)',
+    build: async (dir) => {
+      const f = join(dir, 'buried.tar.gz');
+      const dump = buriedTamper(210_000);
+      await writeParts(
+        f,
+        [
+          ...sampleWithout(['db/meshanics.dump'], []).slice(0, -1),
+          rawHeader({ name: `${TOP}db/meshanics.sql`, size: dump.length }),
+          dump,
+          pad(dump.length),
+          END,
+        ],
+        6,
+      );
+      return f;
+    },
+    // the dropped findings may hide an error: the verification must not pass
+    expect: [{ code: 'LIMIT_EXCEEDED', limit: 'maxFindings' }],
+  },
+  {
     name: 'timeout',
     what: 'the gzip bomb with every bound lifted, --timeout 2s',
     build: async (dir) => {
@@ -581,14 +686,7 @@ export const CASES: HostileCase[] = [
       await writeParts(f, gzipBomb('db/meshanics.dump', 16 * GiB));
       return f;
     },
-    args: [
-      '--limit',
-      'maxRatio=1e9',
-      '--limit',
-      `maxDecompressedBytes=${64 * GiB}`,
-      '--timeout',
-      '2s',
-    ],
+    args: ['--limit', 'maxRatio=1e9', '--limit', `maxDecompressedBytes=${64 * GiB}`, '--timeout', '2s'],
     expect: [{ code: 'RUN_TIMEOUT' }],
   },
 ];
@@ -624,7 +722,10 @@ function* gzipOfRepeated(head: Buffer, fill: number, n: number): Generator<Buffe
 /** A custom dump whose audit_log data is one zlib stream of `n` newline bytes (empty rows). */
 function customZlibBomb(n: number): Buffer {
   const unitBytes = 64 * MiB;
-  const unit = deflateRawSync(Buffer.alloc(unitBytes, 0x0a), { level: 9, finishFlush: constants.Z_FULL_FLUSH });
+  const unit = deflateRawSync(Buffer.alloc(unitBytes, 0x0a), {
+    level: 9,
+    finishFlush: constants.Z_FULL_FLUSH,
+  });
   const parts: Buffer[] = [Buffer.from([0x78, 0xda])];
   for (let i = 0; i < n / unitBytes; i++) parts.push(unit);
   parts.push(deflateRawSync(Buffer.alloc(0)));
@@ -635,4 +736,45 @@ function customZlibBomb(n: number): Buffer {
   for (let i = 0; i < z.length; i += 1024 * 1024) chunks.push(z.subarray(i, i + 1024 * 1024));
   const entries = tableEntries(10, 'public', 'audit_log', AUDIT_COLS);
   return buildArchive({ version: [1, 14, 0], compression: -1, entries, blocks: [{ dumpId: 11, chunks }] });
+}
+
+/**
+ * A plain dump whose audit chain is valid (hashes by the recipe) except that every odd record's
+ * time runs backwards (a warning each, not coalesced) and the last record was edited after it
+ * was hashed (an error): the error comes after the findings cap is full.
+ */
+function buriedTamper(n: number): Buffer {
+  const u32 = (x: number): Buffer => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(x);
+    return b;
+  };
+  const two = (x: number): string => String(x).padStart(2, '0');
+  const stamp = (ms: number, iso: boolean): string => {
+    const d = new Date(ms);
+    const day = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
+    const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+    return iso ? `${day}T${time}.000000Z` : `${day} ${time}+00`;
+  };
+  let prev = Buffer.alloc(32);
+  const rows: string[] = [];
+  const base = Date.UTC(2026, 0, 1);
+  for (let s = 1; s <= n; s++) {
+    const ms = base + s * 10_000 - (s % 2 === 1 && s > 1 ? 20_000 : 0);
+    const fields = [String(s), stamp(ms, true), 'system', 'a', 'subj', '{}'];
+    const msg = Buffer.concat([
+      prev,
+      ...fields.flatMap((x) => {
+        const b = Buffer.from(x);
+        return [u32(b.length), b];
+      }),
+    ]);
+    const hash = createHash('sha256').update(msg).digest();
+    const actor = s === n ? 'attacker' : 'system';
+    rows.push(
+      `${s}\t${stamp(ms, false)}\t${actor}\ta\tsubj\t{}\t${'\\\\x'}${prev.toString('hex')}\t${'\\\\x'}${hash.toString('hex')}\n`,
+    );
+    prev = hash;
+  }
+  return Buffer.from(PLAIN_HEAD + AUDIT_COPY + rows.join('') + '\\.\n' + PLAIN_TAIL);
 }

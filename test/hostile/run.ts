@@ -26,15 +26,21 @@ export interface Outcome {
   leftovers: string[];
 }
 
+export interface RunOptions {
+  /** Called once the process runs, with its pid and TMPDIR (e.g. to signal it); then the
+   *  process is spawned directly (no GNU time in between to take the signal). */
+  during?: (pid: number, tmp: string) => void;
+}
+
 /** Spawns `node bin/meshverify ...args` in an empty working directory with its own TMPDIR. */
-export async function runCli(args: string[], timeoutMs: number): Promise<Outcome> {
+export async function runCli(args: string[], timeoutMs: number, o: RunOptions = {}): Promise<Outcome> {
   const box = mkdtempSync(join(tmpdir(), 'meshverify-hostile-run-'));
   const tmp = join(box, 'tmp');
   const cwd = join(box, 'cwd');
   for (const d of [tmp, cwd]) rmSync(d, { recursive: true, force: true });
   await import('node:fs/promises').then((fs) => Promise.all([fs.mkdir(tmp), fs.mkdir(cwd)]));
   const timeOut = join(box, 'time.txt');
-  const useTime = existsSync(GNU_TIME);
+  const useTime = existsSync(GNU_TIME) && o.during === undefined;
   const argv = useTime
     ? [GNU_TIME, ['-f', '%M', '-o', timeOut, process.execPath, BIN, ...args]]
     : [process.execPath, [BIN, ...args]];
@@ -45,6 +51,7 @@ export async function runCli(args: string[], timeoutMs: number): Promise<Outcome
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  if (o.during && child.pid !== undefined) o.during(child.pid, tmp);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -89,7 +96,10 @@ export async function runCli(args: string[], timeoutMs: number): Promise<Outcome
   } catch {
     report = undefined;
   }
-  const leftovers = [...readdirSync(tmp).map((f) => `TMPDIR/${f}`), ...readdirSync(cwd).map((f) => `cwd/${f}`)];
+  const leftovers = [
+    ...readdirSync(tmp).map((f) => `TMPDIR/${f}`),
+    ...readdirSync(cwd).map((f) => `cwd/${f}`),
+  ];
   rmSync(box, { recursive: true, force: true });
   return {
     code,
@@ -106,5 +116,8 @@ export async function runCli(args: string[], timeoutMs: number): Promise<Outcome
 
 /** A stack trace or an uncaught-error banner on stderr. */
 export function looksLikeCrash(stderr: string): boolean {
-  return /^\s+at .+:\d+:\d+\)?$/m.test(stderr) || /Uncaught|UnhandledPromiseRejection|FATAL ERROR|node:internal/.test(stderr);
+  return (
+    /^\s+at .+:\d+:\d+\)?$/m.test(stderr) ||
+    /Uncaught|UnhandledPromiseRejection|FATAL ERROR|node:internal/.test(stderr)
+  );
 }

@@ -84,7 +84,11 @@ export function paxHeader(records: Array<[string, string]>): Buffer {
       .join(''),
     'utf8',
   );
-  return Buffer.concat([rawHeader({ name: 'PaxHeader', size: body.length, type: 'x' }), body, pad(body.length)]);
+  return Buffer.concat([
+    rawHeader({ name: 'PaxHeader', size: body.length, type: 'x' }),
+    body,
+    pad(body.length),
+  ]);
 }
 
 export interface Entry {
@@ -114,7 +118,7 @@ export const END = Buffer.alloc(2 * BLOCK);
 export function sampleEntries(): Entry[] {
   const tar = gunzipSync(readFileSync(join(FIXTURES, 'sample-backup.tar.gz')));
   const out: Entry[] = [];
-  for (let off = 0; off + BLOCK <= tar.length; ) {
+  for (let off = 0; off + BLOCK <= tar.length;) {
     const h = tar.subarray(off, off + BLOCK);
     if (h.every((x) => x === 0)) break;
     const str = (a: number, n: number): string => h.toString('utf8', a, a + n).replace(/\0.*$/s, '');
