@@ -214,3 +214,16 @@ export function attachProgress(opts: VerifyOptions, path: string, f: CommonFlags
   };
   return bar;
 }
+
+/** An optional directory flag (--tuf-dir, --certs-dir): absent, or an existing directory. */
+export function requireDir(path: string | undefined, flag: string): string | undefined {
+  if (path === undefined) return undefined;
+  let ok = false;
+  try {
+    ok = statSync(path).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UsageError(`${flag} ${path} is not a directory`);
+  return path;
+}

@@ -1,5 +1,4 @@
 import { addDecryptOptions, applyDecryption, type ArchiveInputFlags } from './gate.js';
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { drillBackup } from '../drill/drill.js';
 import { drillOptions } from '../drill/options.js';
@@ -22,18 +21,6 @@ interface DrillFlags extends CommonFlags {
   timestampLifetime?: string;
   snapshotLifetime?: string;
   tlsTimeout?: string;
-}
-
-function requireDir(path: string | undefined, flag: string): string | undefined {
-  if (path === undefined) return undefined;
-  let ok = false;
-  try {
-    ok = statSync(path).isDirectory();
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new UsageError(`${flag} ${path} is not a directory`);
-  return path;
 }
 
 export function registerDrill(program: Command, setCode: (c: number) => void): void {

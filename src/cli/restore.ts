@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { registerRestoreSections } from '../restore/render.js';
 import { verifyRestore } from '../restore/restore.js';
@@ -8,8 +7,8 @@ import {
   collect,
   emitReport,
   requireReadableFile,
+  requireDir,
   toVerifyOptions,
-  UsageError,
 } from './common.js';
 import { dbTarget, progress, type DbFlags } from './db.js';
 import { applyDecryption } from './gate.js';
@@ -19,18 +18,6 @@ interface RestoreFlags extends DbFlags {
   certsDir?: string;
   identity?: string[];
   passphraseFile?: string;
-}
-
-function requireDir(path: string | undefined, flag: string): string | undefined {
-  if (path === undefined) return undefined;
-  let ok = false;
-  try {
-    ok = statSync(path).isDirectory();
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new UsageError(`${flag} ${path} is not a directory`);
-  return path;
 }
 
 export function registerRestore(program: Command, setCode: (c: number) => void): void {
