@@ -8,6 +8,7 @@ import {
   collect,
   emitReport,
   parseDuration,
+  requireDir,
   requireReadableFile,
   toVerifyOptions,
   UsageError,
