@@ -1,6 +1,6 @@
-// The little DER the drill needs to issue one device certificate as enrollment does (an encoder
-// copied down from scripts/certs/der.ts, which src/ must not import) and to lift the CA's
-// subject name out of its certificate byte for byte.
+// The little DER the drill needs to issue one device certificate as enrollment does, and to lift
+// the CA's subject name out of its certificate byte for byte. The fixture scripts build their
+// certificates on this same encoder (scripts/certs/der.ts).
 export function tlv(tag: number, content: Buffer): Buffer {
   const n = content.length;
   let len: Buffer;
