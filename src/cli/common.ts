@@ -227,3 +227,19 @@ export function requireDir(path: string | undefined, flag: string): string | und
   if (!ok) throw new UsageError(`${flag} ${path} is not a directory`);
   return path;
 }
+
+/** --host, --trusted-root, --expiring-within: the commands that verify TUF and certificates. */
+export function addTrustOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--host <address>',
+      'DNS name or IP address the server certificate must cover (repeatable)',
+      collect,
+      [],
+    )
+    .option('--trusted-root <root.json>', 'the root devices were provisioned with (kept outside the backup)')
+    .option(
+      '--expiring-within <duration>',
+      'warn about metadata and certificates that expire within, e.g. 14d',
+    );
+}

@@ -28,6 +28,7 @@ import type { Report } from '../report/types.js';
 import type { VerifyOptions } from '../verify/options.js';
 import {
   addCommonOptions,
+  addTrustOptions,
   collect,
   requireArchiveFile,
   toVerifyOptions,
@@ -143,18 +144,8 @@ export function registerGate(program: Command, setCode: (c: number) => void): vo
     .option(
       '--sign-key <pem>',
       'Ed25519 private key (PKCS#8 PEM): sign the receipt; the --previous receipt must verify with it',
-    )
-    .option(
-      '--host <address>',
-      'DNS name or IP address the server certificate must cover (repeatable)',
-      collect,
-      [],
-    )
-    .option('--trusted-root <root.json>', 'the root devices were provisioned with (kept outside the backup)')
-    .option(
-      '--expiring-within <duration>',
-      'warn about metadata and certificates that expire within, e.g. 14d',
     );
+  addTrustOptions(cmd);
   addArchiveInputOptions(cmd);
   addCommonOptions(cmd).action(async (archive: string, flags: GateFlags) => {
     requireArchiveFile(archive);

@@ -3,15 +3,15 @@ import { registerRestoreSections } from '../restore/render.js';
 import { verifyRestore } from '../restore/restore.js';
 import {
   addCommonOptions,
+  addTrustOptions,
   attachProgress,
-  collect,
   emitReport,
   requireReadableFile,
   requireDir,
   toVerifyOptions,
 } from './common.js';
 import { dbTarget, progress, type DbFlags } from './db.js';
-import { applyDecryption } from './gate.js';
+import { addDecryptOptions, applyDecryption } from './gate.js';
 
 interface RestoreFlags extends DbFlags {
   tufDir?: string;
@@ -32,28 +32,9 @@ export function registerRestore(program: Command, setCode: (c: number) => void):
       'the restored database, postgres://user@host:port/database (default: the PG* variables)',
     )
     .option('--tuf-dir <dir>', "the restored update-repository directory (the archive's tuf/ folder)")
-    .option('--certs-dir <dir>', "the restored certificate directory (the archive's certs/ folder)")
-    .option(
-      '--host <address>',
-      'DNS name or IP address the server certificate must cover (repeatable)',
-      collect,
-      [],
-    )
-    .option('--trusted-root <root.json>', 'the root devices were provisioned with (kept outside the backup)')
-    .option(
-      '--expiring-within <duration>',
-      'warn about metadata and certificates that expire within, e.g. 14d',
-    )
-    .option(
-      '--identity <file>',
-      'age identity file (AGE-SECRET-KEY-1…) to decrypt an age-encrypted archive while it is read (repeatable)',
-      collect,
-      [],
-    )
-    .option(
-      '--passphrase-file <file>',
-      'file whose first line is the passphrase of an age-encrypted archive',
-    );
+    .option('--certs-dir <dir>', "the restored certificate directory (the archive's certs/ folder)");
+  addTrustOptions(cmd);
+  addDecryptOptions(cmd);
   addCommonOptions(cmd).action(async (archive: string, flags: RestoreFlags) => {
     registerRestoreSections();
     requireReadableFile(archive);

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { verifyBackup } from '../verify/backup.js';
 import {
   addCommonOptions,
+  addTrustOptions,
   attachProgress,
-  collect,
   emitReport,
   requireArchiveFile,
   toVerifyOptions,
@@ -17,18 +17,8 @@ export function registerVerify(program: Command, setCode: (c: number) => void): 
     .description(
       'verify a whole backup archive: archive, dump, audit chain, TUF metadata, certificates, cross-checks',
     )
-    .argument('<archive>', 'backup archive (tar or tar.gz, detected by content)')
-    .option(
-      '--host <address>',
-      'DNS name or IP address the server certificate must cover (repeatable)',
-      collect,
-      [],
-    )
-    .option('--trusted-root <root.json>', 'the root devices were provisioned with (kept outside the backup)')
-    .option(
-      '--expiring-within <duration>',
-      'warn about metadata and certificates that expire within, e.g. 14d',
-    );
+    .argument('<archive>', 'backup archive (tar or tar.gz, detected by content)');
+  addTrustOptions(cmd);
   addArchiveInputOptions(cmd);
   addCommonOptions(cmd).action(async (archive: string, flags: CommonFlags & ArchiveInputFlags) => {
     requireArchiveFile(archive);
