@@ -6,7 +6,16 @@
 import type { Findings } from '../findings/collector.js';
 import type { JsonValue } from '../findings/types.js';
 import { MinHeap } from './heap.js';
-import { compareRecords, decodeRecord, type ChainRecord } from './record.js';
+import {
+  compareRecords,
+  decodeRecord,
+  REC_FLAG,
+  REC_HASH,
+  REC_PREV,
+  RECORD_BYTES,
+  RECORD_F64,
+  type ChainRecord,
+} from './record.js';
 import { ChainCoalescer, type ChainEvent } from './coalesce.js';
 import { DiskBudget, SortedSpill, SpillList, SpillLimitError } from './spill.js';
 import { formatMicros } from './time.js';
@@ -290,24 +299,23 @@ class Sequencer {
    * last record, time not backwards, nothing pending. `buf[o]` is a record in record.ts layout.
    * Returns false (and changes nothing) when the record needs the full path.
    */
-  tryFast(buf: Buffer, o: number, row: number): boolean {
+  tryFast(buf: Buffer, o: number, seq: number, ts: number, row: number): boolean {
     if (this.lastIsGenesis || this.pending.count !== 0 || this.lastAltHashes.length !== 0) return false;
     const b = this.box;
-    const seq = buf.readDoubleLE(o);
-    if (seq !== b.seq + 1 || buf[o + 24] !== 1) return false;
+    if (seq !== b.seq + 1 || buf[o + REC_FLAG] !== 1) return false;
     if (this.anchors.size !== 0 && this.anchors.has(seq)) return false;
-    if (buf.compare(b.hash, 0, 32, o + 25, o + 57) !== 0) return false;
-    const ts = buf.readDoubleLE(o + 8);
+    const h = b.hash;
+    // A loop, not buf.compare: 32 bytes cost less than the native call (~80 ns measured).
+    for (let i = 0; i < 32; i++) if (buf[o + REC_PREV + i] !== h[i]) return false;
     if (ts < b.ts) return false;
     b.seq = seq;
     b.ts = ts;
     b.row = row;
     // (box.prev is not read after a record is processed: no need to keep it current.)
     const ring = this.ringHash;
-    const h = b.hash;
     const r0 = this.ringPos * 32;
     for (let i = 0; i < 32; i++) {
-      const v = buf[o + 57 + i] as number;
+      const v = buf[o + REC_HASH + i] as number;
       h[i] = v;
       ring[r0 + i] = v;
     }
@@ -396,25 +404,35 @@ export class ChainReplay {
     this.out.emit({ code: 'CHAIN_ROW_MALFORMED', seq: seq ?? -row, row, detail });
   }
 
-  /** A record in record.ts layout at buf[o] (row numbers offset by rowBase): the hot path. */
-  pushRaw(buf: Buffer, o: number, rowBase: number): void {
-    if (this.opts.tap === undefined && this.heap.size === 0) {
-      const row = buf.readDoubleLE(o + 16) + rowBase;
-      if (this.main.tryFast(buf, o, row)) {
-        const seq = buf.readDoubleLE(o);
-        const ts = buf.readDoubleLE(o + 8);
+  /** `count` records in record.ts layout (row numbers offset by rowBase): the hot path. */
+  pushBlock(buf: Buffer, count: number, rowBase: number): void {
+    let f: Float64Array;
+    if (buf.byteOffset % 8 === 0) f = new Float64Array(buf.buffer, buf.byteOffset, count * RECORD_F64);
+    else {
+      // Not aligned (a caller's own buffer): read the numbers from an aligned copy.
+      const c = new Uint8Array(count * RECORD_BYTES);
+      c.set(buf.subarray(0, count * RECORD_BYTES));
+      f = new Float64Array(c.buffer);
+    }
+    for (let i = 0; i < count; i++) {
+      const k = i * RECORD_F64;
+      const o = i * RECORD_BYTES;
+      const seq = f[k] as number;
+      const ts = f[k + 1] as number;
+      const row = (f[k + 2] as number) + rowBase;
+      if (this.opts.tap === undefined && this.heap.size === 0 && this.main.tryFast(buf, o, seq, ts, row)) {
         this.count++;
         if (seq < this.first) this.first = seq;
         if (seq > this.maxSeq) this.maxSeq = seq;
         if (ts > this.newest && ts !== Infinity) this.newest = ts;
-        return;
+        continue;
       }
+      // Copied, not viewed: a record that waits (reorder window, spill, pending link) must not
+      // keep its whole block of records alive (measured: 1.3 GB RSS at 10M records, 1% displaced).
+      const r = decodeRecord(buf, o, false);
+      r.row += rowBase;
+      this.push(r);
     }
-    // Copied, not viewed: a record that waits (reorder window, spill, pending link) must not keep
-    // its whole block of records alive (measured: 1.3 GB RSS at 10M records with 1% displaced).
-    const r = decodeRecord(buf, o, false);
-    r.row += rowBase;
-    this.push(r);
   }
 
   push(r: ChainRecord): void {

@@ -190,6 +190,19 @@ function putDigits(dst: Buffer, off: number, v: number, width: number): number {
   return off + width;
 }
 
+/** Two ASCII digits of 0..99, as two bytes. */
+function put2(dst: Buffer, off: number, v: number): void {
+  const t = (v / 10) | 0;
+  dst[off] = 0x30 + t;
+  dst[off + 1] = 0x30 + v - t * 10;
+}
+
+// The "YYYY-MM-DDT" of the last day written: consecutive audit records share their day, so the
+// calendar arithmetic runs once per day, not once per record.
+let lastDays = Number.NaN;
+const dayPrefix = Buffer.alloc(16);
+let dayPrefixLen = 0;
+
 /**
  * Writes the recipe form "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC) of `ts` at dst[off] and returns the
  * bytes written, or -1 for ±infinity (to_char gives NULL). dst needs RECIPE_TS_MAX_BYTES free.
@@ -198,29 +211,40 @@ export function writeRecipeTimestamp(ts: TsResult, dst: Buffer, off: number): nu
   if (ts.infinite !== 0) return -1;
   const days = Math.floor(ts.epochSec / SECS_PER_DAY);
   let sod = ts.epochSec - days * SECS_PER_DAY;
-  civilFromDays(days);
-  // to_char YYYY: a BC year as its number without era, at least four digits.
-  const y = cy <= 0 ? 1 - cy : cy;
-  let w = 4;
-  for (let t = 10000; y >= t; t *= 10) w++;
-  let o = putDigits(dst, off, y, w);
-  dst[o++] = 0x2d;
-  o = putDigits(dst, o, cm, 2);
-  dst[o++] = 0x2d;
-  o = putDigits(dst, o, cd, 2);
-  dst[o++] = 0x54; // T
-  const h = Math.floor(sod / 3600);
+  if (days !== lastDays) {
+    civilFromDays(days);
+    // to_char YYYY: a BC year as its number without era, at least four digits.
+    const y = cy <= 0 ? 1 - cy : cy;
+    let w = 4;
+    for (let t = 10000; y >= t; t *= 10) w++;
+    let p = putDigits(dayPrefix, 0, y, w);
+    dayPrefix[p++] = 0x2d;
+    p = putDigits(dayPrefix, p, cm, 2);
+    dayPrefix[p++] = 0x2d;
+    p = putDigits(dayPrefix, p, cd, 2);
+    dayPrefix[p++] = 0x54; // T
+    dayPrefixLen = p;
+    lastDays = days;
+  }
+  let o = off;
+  for (let i = 0; i < dayPrefixLen; i++) dst[o++] = dayPrefix[i] as number;
+  const h = (sod / 3600) | 0;
   sod -= h * 3600;
-  const mi = Math.floor(sod / 60);
-  o = putDigits(dst, o, h, 2);
-  dst[o++] = 0x3a;
-  o = putDigits(dst, o, mi, 2);
-  dst[o++] = 0x3a;
-  o = putDigits(dst, o, sod - mi * 60, 2);
-  dst[o++] = 0x2e;
-  o = putDigits(dst, o, ts.micros, 6);
-  dst[o++] = 0x5a; // Z
-  return o - off;
+  const mi = (sod / 60) | 0;
+  put2(dst, o, h);
+  dst[o + 2] = 0x3a;
+  put2(dst, o + 3, mi);
+  dst[o + 5] = 0x3a;
+  put2(dst, o + 6, sod - mi * 60);
+  dst[o + 8] = 0x2e;
+  const us = ts.micros;
+  const a = (us / 10000) | 0;
+  const b = ((us - a * 10000) / 100) | 0;
+  put2(dst, o + 9, a);
+  put2(dst, o + 11, b);
+  put2(dst, o + 13, us - a * 10000 - b * 100);
+  dst[o + 15] = 0x5a; // Z
+  return o + 16 - off;
 }
 
 const scratch = Buffer.allocUnsafe(RECIPE_TS_MAX_BYTES);

@@ -4,7 +4,7 @@
 // any work; the payload is then decrypted as a stream (age's STREAM, 64 KiB chunks, through
 // web streams) while the archive is read. Nothing decrypted is ever written to disk.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { Decrypter } from 'age-encryption';
+import type { Decrypter as AgeDecrypter } from 'age-encryption';
 import type { ArchiveDecryptor } from '../archive/types.js';
 
 /** The identity or passphrase does not open the archive, or the file is not usable age. */
@@ -136,6 +136,7 @@ export async function openAge(
     throw new AgeError(
       `${path} is age-encrypted (${describe(recipients)}): give --identity <file>${recipients.includes('scrypt') ? ' or --passphrase-file <file>' : ''}`,
     );
+  const { Decrypter } = await loadAge();
   const d = new Decrypter();
   try {
     for (const id of secrets.identities) d.addIdentity(id);
@@ -188,8 +189,15 @@ function scryptWorkFactor(header: Buffer): number | undefined {
 
 /** The payload decryptor: the file key was unwrapped up front; the header's MAC is still checked
  *  against it, so a file changed since then fails to decrypt rather than decrypting wrongly. */
+/** age-encryption, loaded on first use: only encrypted archives need it, and loading it costs
+ *  every run ~50 ms of start-up (measured). */
+async function loadAge(): Promise<{ Decrypter: new () => AgeDecrypter }> {
+  return import('age-encryption');
+}
+
 function streamDecryptor(fileKey: Uint8Array, armored: boolean): ArchiveDecryptor {
   return async (ciphertext) => {
+    const { Decrypter } = await loadAge();
     let src: AsyncIterable<Uint8Array> = ciphertext as AsyncIterable<Uint8Array>;
     if (armored) src = dearmorStream(src);
     src = headerGuard(src);

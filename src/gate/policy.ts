@@ -4,7 +4,7 @@
 // codes are rejected so a typo cannot silently weaken the gate.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../profile/yaml.js';
 import { ALL_CODES, type SeverityOverrides } from '../findings/severity.js';
 import type { Severity } from '../findings/types.js';
 import { canonicalize } from '../tuf/canonical.js';
@@ -82,7 +82,7 @@ export function loadPolicy(path: string): LoadedPolicy {
   }
   let doc: unknown;
   try {
-    doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+    doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
     throw new PolicyError(
       `policy ${path} is not valid JSON/YAML: ${e instanceof Error ? e.message : String(e)}`,

@@ -1,7 +1,7 @@
 // Loading a --profile file (JSON or YAML): a deep partial of the default profile. Unknown keys
 // are rejected so a typo cannot silently fall back to a default.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './yaml.js';
 import { DEFAULT_PROFILE, type Profile } from './profile.js';
 
 export class ProfileError extends Error {}
@@ -21,7 +21,7 @@ export function loadProfile(path: string): Profile {
   }
   let data: unknown;
   try {
-    data = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+    data = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
     throw new ProfileError(
       `profile ${path} is not valid JSON/YAML: ${e instanceof Error ? e.message : String(e)}`,

@@ -2,7 +2,7 @@
 // REPEATABLE READ READ ONLY, so counts, rows and the audit stream are one consistent snapshot even
 // while the node writes. Large tables are streamed with a server-side cursor (DECLARE / FETCH
 // FORWARD n): memory does not grow with the table. Any database error is a CannotRunError.
-import pg from 'pg';
+import type pg from 'pg';
 import { cannotRun, CannotRunError, StoppedError } from './errors.js';
 
 export interface DbTarget {
@@ -13,12 +13,21 @@ export interface DbTarget {
 
 export type Row = unknown[];
 
-const byteaParser = pg.types.getTypeParser(pg.types.builtins.BYTEA, 'text');
 /** Every value as its text output, except bytea as a Buffer: no Date or number conversions. */
-const RAW_TYPES = {
-  getTypeParser: (oid: number): ((v: string) => unknown) =>
-    oid === pg.types.builtins.BYTEA ? byteaParser : (v: string) => v,
-};
+interface RawTypes {
+  getTypeParser: (oid: number) => (v: string) => unknown;
+}
+let RAW_TYPES: RawTypes = { getTypeParser: () => (v: string) => v };
+
+/** pg, loaded on first use: only `restore` and `db` talk to a database, and loading it costs
+ *  every other command ~30 ms of start-up (measured). */
+async function loadPg(): Promise<typeof pg> {
+  const m = (await import('pg')).default;
+  const byteaParser = m.types.getTypeParser(m.types.builtins.BYTEA, 'text');
+  const bytea = m.types.builtins.BYTEA;
+  RAW_TYPES = { getTypeParser: (oid) => (oid === bytea ? byteaParser : (v: string) => v) };
+  return m;
+}
 
 /** Quote an identifier for SQL (PostgreSQL's quote_ident, always quoted). */
 export function ident(name: string): string {
@@ -54,9 +63,10 @@ export class LiveDatabase {
       application_name: 'meshverify',
     };
     if (target.url !== undefined) config.connectionString = target.url;
+    const pgm = await loadPg();
     let client: pg.Client;
     try {
-      client = new pg.Client(config);
+      client = new pgm.Client(config);
     } catch (e) {
       throw cannotRun('the database URL is not usable', e);
     }

@@ -3,6 +3,7 @@
 // to_char(occurred_at AT TIME ZONE 'UTC', …), payload::text — the recipe's SQL, so nothing is
 // re-derived on this side; only the length prefixes and the hash are computed here.
 import { hash as cryptoHash } from 'node:crypto';
+import { digestEquals } from '../chain/hex.js';
 import type { ChainRecord } from '../chain/record.js';
 import type { ChainReplay } from '../chain/replay.js';
 import { newTsResult, parseTimestamptz, tsEpochMicros } from '../dump/timestamp.js';
@@ -130,7 +131,14 @@ export async function streamLiveChain(o: LiveChainOptions): Promise<number> {
       msg.writeUInt32BE(w, off);
       off += 4 + w;
     }
-    const computed = cryptoHash('sha256', msg.subarray(0, off), 'buffer');
-    return { seq, ts: tsMicros, prev, hash, contentOk: computed.equals(hash), row: rowNo };
+    const computed = cryptoHash('sha256', msg.subarray(0, off), 'binary');
+    return {
+      seq,
+      ts: tsMicros,
+      prev,
+      hash,
+      contentOk: hash.length === 32 && digestEquals(computed, hash, 0),
+      row: rowNo,
+    };
   }
 }
