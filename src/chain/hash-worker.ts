@@ -18,9 +18,8 @@ if (port) {
     const r = hasher.hashBlock(Buffer.from(job.buf, job.offset, job.length), job.length);
     // Tell the main thread at once that this worker has room (it reads replies only later).
     Atomics.add(data.finished, data.index, 1);
-    // Copy into a fresh ArrayBuffer we can transfer (the record buffer may share a pool).
-    const out = new ArrayBuffer(r.records.length);
-    r.records.copy(Buffer.from(out));
+    // hashBlock's records own their whole ArrayBuffer (offset 0, exact size): transferred as is.
+    const out = r.records.buffer as ArrayBuffer;
     port.postMessage(
       { id: job.id, buf: job.buf, records: out, count: r.count, lines: r.lines, malformed: r.malformed },
       [out, job.buf],

@@ -121,6 +121,8 @@ class Sequencer {
   private readonly ringHash = Buffer.alloc(RECENT * 32);
   private readonly ringSeq = new Float64Array(RECENT).fill(Number.NaN);
   private ringPos = 0;
+  /** Ring entries written since the last reset (only those need clearing). */
+  private ringUsed = 0;
   breaks = 0;
   constructor(
     private readonly out: ChainCoalescer,
@@ -131,6 +133,18 @@ class Sequencer {
     private readonly pending: PendingLinks,
   ) {
     this.last = genesis;
+  }
+
+  /** Starts over after `genesis` as a fresh Sequencer would (one is reused for every hole: a
+   *  new one per hole cost 40 KiB of ring each, 8 GB of garbage for 100k holes). */
+  reset(genesis: ChainRecord, isGenesis: boolean): void {
+    this.last = genesis;
+    this.lastIsGenesis = isGenesis;
+    this.lastAltHashes = [];
+    this.breaks = 0;
+    this.ringSeq.fill(Number.NaN, 0, Math.min(this.ringUsed, RECENT));
+    this.ringUsed = 0;
+    this.ringPos = 0;
   }
 
   process(r: ChainRecord): void {
@@ -292,6 +306,7 @@ class Sequencer {
     r.hash.copy(this.ringHash, this.ringPos * 32, 0, 32);
     this.ringSeq[this.ringPos] = r.seq;
     this.ringPos = (this.ringPos + 1) % RECENT;
+    this.ringUsed++;
   }
 
   /**
@@ -321,6 +336,7 @@ class Sequencer {
     }
     this.ringSeq[this.ringPos] = seq;
     this.ringPos = (this.ringPos + 1) % RECENT;
+    this.ringUsed++;
     return true;
   }
 
@@ -362,6 +378,9 @@ export class ChainReplay {
   private lateCount = 0;
   private readonly pending = new PendingLinks();
   private newest = -Infinity;
+  /** Reused for every hole's replay, and for the link into the record after a filled hole. */
+  private holeSeq: Sequencer | undefined;
+  private linkSeq: Sequencer | undefined;
 
   constructor(private readonly opts: ReplayOptions) {
     this.out = new ChainCoalescer(opts.findings, opts.table);
@@ -457,9 +476,12 @@ export class ChainReplay {
       // Behind the replay (or below the genesis seq): merged into the holes at the end.
       // Copied, not viewed: it must not keep its whole block of records alive.
       this.lateCount++;
-      const r = decodeRecord(buf, o, false);
-      r.row = row;
-      this.pushSpill(this.late, r);
+      if (this.spillFailed) return;
+      try {
+        this.late.pushBytes(buf, o, row);
+      } catch (e) {
+        this.spillLimit(e, seq);
+      }
       return;
     }
     this.window.push(buf, o, row);
@@ -489,14 +511,18 @@ export class ChainReplay {
     try {
       s.push(r);
     } catch (e) {
-      if (!(e instanceof SpillLimitError)) throw e;
-      this.spillFailed = true;
-      this.opts.findings.add(
-        'LIMIT_EXCEEDED',
-        { table: this.opts.table, seq: r.seq, limit: 'maxSpillBytes' },
-        `the rows are so far out of seq order that the reorder spill reached its ${this.opts.maxSpillBytes}-byte bound at seq ${r.seq}; records displaced after this point were not checked`,
-      );
+      this.spillLimit(e, r.seq);
     }
+  }
+
+  private spillLimit(e: unknown, seq: number): void {
+    if (!(e instanceof SpillLimitError)) throw e;
+    this.spillFailed = true;
+    this.opts.findings.add(
+      'LIMIT_EXCEEDED',
+      { table: this.opts.table, seq, limit: 'maxSpillBytes' },
+      `the rows are so far out of seq order that the reorder spill reached its ${this.opts.maxSpillBytes}-byte bound at seq ${seq}; records displaced after this point were not checked`,
+    );
   }
 
   finish(): ChainFacts {
@@ -549,8 +575,8 @@ export class ChainReplay {
         this.duplicateLate(lateNext.value);
         lateNext = lateIt.next();
       }
-      const seqr = new Sequencer(this.out, this.anchors, left, undefined, this.pending);
-      seqr.lastIsGenesis = leftIsGenesis;
+      const seqr = (this.holeSeq ??= new Sequencer(this.out, this.anchors, left, undefined, this.pending));
+      seqr.reset(left, leftIsGenesis);
       while (!lateNext.done && lateNext.value.seq < right.seq) {
         seqr.process(lateNext.value);
         lateNext = lateIt.next();
@@ -559,8 +585,14 @@ export class ChainReplay {
         seqr.gap(seqr.last, right, seqr.lastIsGenesis);
       } else {
         // The hole was filled: check the link into the record after it.
-        const fake = new Sequencer(this.out, this.anchors, seqr.last, undefined, this.pending);
-        fake.lastIsGenesis = seqr.lastIsGenesis;
+        const fake = (this.linkSeq ??= new Sequencer(
+          this.out,
+          this.anchors,
+          seqr.last,
+          undefined,
+          this.pending,
+        ));
+        fake.reset(seqr.last, seqr.lastIsGenesis);
         // contentOk: its content was already checked in the main stream.
         fake.process({ ...right, contentOk: true });
       }

@@ -5,7 +5,14 @@ import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTempDir } from '../files/tempdir.js';
 import { MinHeap } from './heap.js';
-import { compareRecords, decodeRecord, encodeRecord, RECORD_BYTES, type ChainRecord } from './record.js';
+import {
+  compareRecords,
+  decodeRecord,
+  encodeRecord,
+  RECORD_BYTES,
+  RECORD_F64,
+  type ChainRecord,
+} from './record.js';
 
 let fileCounter = 0;
 
@@ -30,14 +37,13 @@ class RunFile {
     this.path = join(runTempDir(), `${prefix}-${process.pid}-${++fileCounter}.bin`);
     this.fd = openSync(this.path, 'w+', 0o600);
   }
-  append(records: readonly ChainRecord[], budget: DiskBudget): void {
-    const buf = Buffer.allocUnsafe(records.length * RECORD_BYTES);
-    for (let i = 0; i < records.length; i++) encodeRecord(records[i] as ChainRecord, buf, i * RECORD_BYTES);
-    budget.take(buf.length);
+  /** Appends `n` records already in record.ts layout. */
+  append(buf: Buffer, n: number, budget: DiskBudget): void {
+    const len = n * RECORD_BYTES;
+    budget.take(len);
     let off = 0;
-    while (off < buf.length)
-      off += writeSync(this.fd, buf, off, buf.length - off, this.count * RECORD_BYTES + off);
-    this.count += records.length;
+    while (off < len) off += writeSync(this.fd, buf, off, len - off, this.count * RECORD_BYTES + off);
+    this.count += n;
   }
   *read(batch = 4096): Generator<ChainRecord> {
     const buf = Buffer.allocUnsafe(batch * RECORD_BYTES);
@@ -63,65 +69,132 @@ class RunFile {
   }
 }
 
+/** Records held in memory as bytes (record.ts layout) in one buffer grown up to its cap: an
+ *  object and a 64-byte buffer per record cost several times the bytes and churned the GC. */
+class RecordBytes {
+  buf: Buffer = Buffer.alloc(0);
+  f64 = new Float64Array(0);
+  n = 0;
+  constructor(private readonly cap: number) {}
+  private room(): void {
+    if ((this.n + 1) * RECORD_BYTES <= this.buf.length) return;
+    const size = Math.min(this.cap, Math.max(256, this.n * 2)) * RECORD_BYTES;
+    const bigger = Buffer.alloc(Math.max(size, (this.n + 1) * RECORD_BYTES));
+    this.buf.copy(bigger, 0, 0, this.n * RECORD_BYTES);
+    this.buf = bigger;
+    this.f64 = new Float64Array(bigger.buffer, bigger.byteOffset, bigger.length / 8);
+  }
+  push(r: ChainRecord): void {
+    this.room();
+    encodeRecord(r, this.buf, this.n++ * RECORD_BYTES);
+  }
+  /** Copies the record at src[o] in, with its row number set to `row`. */
+  pushBytes(src: Buffer, o: number, row: number): void {
+    this.room();
+    src.copy(this.buf, this.n * RECORD_BYTES, o, o + RECORD_BYTES);
+    this.f64[this.n * RECORD_F64 + 2] = row;
+    this.n++;
+  }
+  /** The records sorted by (seq, row), in a new buffer. */
+  sortedBytes(): Buffer {
+    const f = this.f64;
+    const idx = Array.from({ length: this.n }, (_, i) => i);
+    idx.sort(
+      (a, b) =>
+        (f[a * RECORD_F64] as number) - (f[b * RECORD_F64] as number) ||
+        (f[a * RECORD_F64 + 2] as number) - (f[b * RECORD_F64 + 2] as number),
+    );
+    const out = Buffer.allocUnsafe(this.n * RECORD_BYTES);
+    for (let i = 0; i < idx.length; i++) {
+      const k = idx[i] as number;
+      this.buf.copy(out, i * RECORD_BYTES, k * RECORD_BYTES, (k + 1) * RECORD_BYTES);
+    }
+    return out;
+  }
+  *items(buf: Buffer = this.buf): Generator<ChainRecord> {
+    for (let i = 0; i < this.n; i++) yield decodeRecord(buf, i * RECORD_BYTES);
+  }
+  clear(): void {
+    this.n = 0;
+  }
+  release(): void {
+    this.n = 0;
+    this.buf = Buffer.alloc(0);
+    this.f64 = new Float64Array(0);
+  }
+}
+
 /** Append-only list of records in a fixed order (e.g. hole boundaries, produced in seq order). */
 export class SpillList {
-  private mem: ChainRecord[] = [];
+  private readonly mem: RecordBytes;
   private file: RunFile | undefined;
   constructor(
     private readonly memRecords: number,
     private readonly budget: DiskBudget,
-  ) {}
+  ) {
+    this.mem = new RecordBytes(memRecords);
+  }
   get length(): number {
-    return (this.file?.count ?? 0) + this.mem.length;
+    return (this.file?.count ?? 0) + this.mem.n;
   }
   push(r: ChainRecord): void {
     this.mem.push(r);
-    if (this.mem.length >= this.memRecords) {
+    if (this.mem.n >= this.memRecords) {
       this.file ??= new RunFile('list');
-      this.file.append(this.mem, this.budget);
-      this.mem = [];
+      this.file.append(this.mem.buf, this.mem.n, this.budget);
+      this.mem.clear();
     }
   }
   *items(): Generator<ChainRecord> {
     if (this.file) yield* this.file.read();
-    yield* this.mem;
+    yield* this.mem.items();
   }
   dispose(): void {
     this.file?.dispose();
-    this.mem = [];
+    this.mem.release();
   }
 }
 
 /** External merge sort by (seq, row). */
 export class SortedSpill {
-  private mem: ChainRecord[] = [];
+  private readonly mem: RecordBytes;
   private runs: RunFile[] = [];
   count = 0;
   constructor(
     private readonly memRecords: number,
     private readonly budget: DiskBudget,
-  ) {}
+  ) {
+    this.mem = new RecordBytes(memRecords);
+  }
   push(r: ChainRecord): void {
     this.mem.push(r);
+    this.pushed();
+  }
+  /** The record at src[o] (record.ts layout), its row number set to `row`: no object made. */
+  pushBytes(src: Buffer, o: number, row: number): void {
+    this.mem.pushBytes(src, o, row);
+    this.pushed();
+  }
+  private pushed(): void {
     this.count++;
-    if (this.mem.length >= this.memRecords) this.flush();
+    if (this.mem.n >= this.memRecords) this.flush();
   }
   private flush(): void {
-    if (this.mem.length === 0) return;
-    this.mem.sort(compareRecords);
+    if (this.mem.n === 0) return;
     const run = new RunFile('run');
-    run.append(this.mem, this.budget);
+    run.append(this.mem.sortedBytes(), this.mem.n, this.budget);
     this.runs.push(run);
-    this.mem = [];
+    this.mem.clear();
   }
   *sorted(): Generator<ChainRecord> {
-    this.mem.sort(compareRecords);
+    const memSorted = this.mem.sortedBytes();
+    const inMem = this.mem.items(memSorted);
     if (this.runs.length === 0) {
-      yield* this.mem;
+      yield* inMem;
       return;
     }
     const sources: Array<Iterator<ChainRecord>> = this.runs.map((r) => r.read(1024));
-    sources.push(this.mem[Symbol.iterator]());
+    sources.push(inMem);
     const heap = new MinHeap<{ rec: ChainRecord; src: number }>((a, b) => compareRecords(a.rec, b.rec));
     sources.forEach((it, i) => {
       const n = it.next();
@@ -138,6 +211,6 @@ export class SortedSpill {
   dispose(): void {
     for (const r of this.runs) r.dispose();
     this.runs = [];
-    this.mem = [];
+    this.mem.release();
   }
 }
