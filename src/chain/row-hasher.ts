@@ -66,6 +66,10 @@ export class RowHasher {
   private view: DataView = new DataView(new ArrayBuffer(0));
   /** Records of the block being hashed (reused). */
   private out = Buffer.allocUnsafeSlow(4096 * RECORD_BYTES);
+  private outF64 = new Float64Array(this.out.buffer, 0, this.out.length / 8);
+  /** The recipe's fields after prev_hash: their columns, and which one is the timestamp. */
+  private readonly cols: Int32Array;
+  private readonly isTs: Uint8Array;
   /** Next tab at or after tabFrom in the current block (-1: none): lines without tabs must not
    *  each search the rest of the block (a block of empty lines would be quadratic). */
   private tabAt = -1;
@@ -78,6 +82,8 @@ export class RowHasher {
   constructor(private readonly layout: RowLayout) {
     this.starts = new Int32Array(layout.ncol);
     this.ends = new Int32Array(layout.ncol);
+    this.cols = Int32Array.from(layout.order, (f) => f.col);
+    this.isTs = Uint8Array.from(layout.order, (f) => (f.field === 'occurredAt' ? 1 : 0));
   }
 
   /** Hash every complete line of buf[0, end) (end just past a row's newline). */
@@ -107,6 +113,7 @@ export class RowHasher {
         out.copy(bigger, 0, 0, count * RECORD_BYTES);
         out = bigger;
         this.out = bigger;
+        this.outF64 = new Float64Array(bigger.buffer, 0, bigger.length / 8);
       }
       const err = this.line(buf, start, nl, out, count * RECORD_BYTES, lines);
       if (err === null) count++;
@@ -195,15 +202,18 @@ export class RowHasher {
     for (let i = 0; i < 32; i++) out[o + REC_PREV + i] = msg[i] as number;
     let off = 32;
     let tsMicros = Number.NaN;
-    for (const { field, col } of L.order) {
+    const cols = this.cols;
+    const isTs = this.isTs;
+    for (let f = 0; f < cols.length; f++) {
+      const col = cols[f] as number;
       const fs = st[col] as number;
       const fe = en[col] as number;
       if (fe - fs === 2 && buf[fs] === BACKSLASH && buf[fs + 1] === 78) {
-        msg.writeUInt32BE(NULL_FIELD, off); // \N: NULL
+        putU32(msg, off, NULL_FIELD); // \N: NULL
         off += 4;
         continue;
       }
-      if (field === 'occurredAt') {
+      if (isTs[f] === 1) {
         if (!parseTimestamptz(buf, fs, fe, this.ts))
           return {
             row,
@@ -213,10 +223,10 @@ export class RowHasher {
         tsMicros = tsEpochMicros(this.ts);
         const w = writeRecipeTimestamp(this.ts, msg, off + 4);
         if (w < 0) {
-          msg.writeUInt32BE(NULL_FIELD, off); // to_char gives NULL for ±infinity
+          putU32(msg, off, NULL_FIELD); // to_char gives NULL for ±infinity
           off += 4;
         } else {
-          msg.writeUInt32BE(w, off);
+          putU32(msg, off, w);
           off += 4 + w;
         }
         continue;
@@ -225,7 +235,7 @@ export class RowHasher {
       const b = this.nextBackslash(buf, fs);
       const w =
         b < 0 || b >= fe ? copySmall(buf, fs, fe, msg, off + 4) : unescapeInto(buf, fs, fe, msg, off + 4);
-      msg.writeUInt32BE(w, off);
+      putU32(msg, off, w);
       off += 4 + w;
     }
     // 'binary' (latin1) output: a 32-char string costs a third of a 32-byte Buffer (measured 0.36 vs
@@ -237,9 +247,12 @@ export class RowHasher {
       if (off < VIEW_CACHE) this.views[off] = view;
     }
     const computed = cryptoHash('sha256', view, 'binary');
-    out.writeDoubleLE(seq, o);
-    out.writeDoubleLE(tsMicros, o + 8);
-    out.writeDoubleLE(row, o + 16);
+    // `out` is this.out (offset 0, records 8-aligned): the numbers go through its Float64Array.
+    const k = o >> 3;
+    const f64 = this.outF64;
+    f64[k] = seq;
+    f64[k + 1] = tsMicros;
+    f64[k + 2] = row;
     out[o + REC_FLAG] = digestEquals(computed, out, hashAt) ? 1 : 0;
     return null;
   }
@@ -307,4 +320,12 @@ function parseSeq(buf: Buffer, s: number, e: number): number | undefined {
   }
   if (!Number.isSafeInteger(v)) return undefined;
   return neg ? -v : v;
+}
+
+/** Big-endian uint32 at buf[o] (the recipe's length prefixes), without writeUInt32BE's checks. */
+function putU32(buf: Buffer, o: number, v: number): void {
+  buf[o] = v >>> 24;
+  buf[o + 1] = (v >>> 16) & 0xff;
+  buf[o + 2] = (v >>> 8) & 0xff;
+  buf[o + 3] = v & 0xff;
 }
