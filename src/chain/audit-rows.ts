@@ -24,6 +24,8 @@ export interface AuditRowsOptions {
   maxLineBytes: number;
   /** Hashing threads: 1 hashes in this thread; more starts a worker pool. */
   jobs: number;
+  /** Target size of a block handed to a hasher (default 1 MiB; tests use small blocks). */
+  blockBytes?: number;
 }
 
 export function defaultJobs(): number {
@@ -76,6 +78,9 @@ export class AuditRowsHandler implements TableDataHandler {
   private readonly maxInflight: number;
   /** This thread's block buffer when there is no pool (hashing here is synchronous). */
   private scratch: Buffer | undefined;
+  private readonly blockBytes: number;
+  /** Blocks hashed in this thread and by workers (how the work was shared). */
+  readonly split = { here: 0, workers: 0 };
 
   constructor(
     private readonly layout: RowLayout,
@@ -84,7 +89,8 @@ export class AuditRowsHandler implements TableDataHandler {
     // --jobs counts this thread, which inflates, parses the dump and replays the chain, and
     // hashes a block itself whenever every worker already has enough queued: on 2 cores, one
     // worker plus this thread (work shared) measured faster than two workers.
-    if (opts.jobs > 1) this.pool = new HashPool(layout, opts.jobs - 1, BLOCK_BYTES + 64 * 1024);
+    this.blockBytes = Math.max(1, opts.blockBytes ?? BLOCK_BYTES);
+    if (opts.jobs > 1) this.pool = new HashPool(layout, opts.jobs - 1, this.blockBytes + 64 * 1024);
     this.maxInflight = 4 * Math.max(1, opts.jobs);
   }
 
@@ -108,7 +114,7 @@ export class AuditRowsHandler implements TableDataHandler {
     }
     // No row ends in a chunk without a newline: hold it (no copy) until one comes, so a long
     // line costs its bytes once, not a concatenation per chunk.
-    if (this.partsLen < BLOCK_BYTES || lf < 0) return;
+    if (this.partsLen < this.blockBytes || lf < 0) return;
     const len = this.partsLen;
     const buf = this.assemble(len);
     const cut = lastRowEnd(buf, len);
@@ -130,7 +136,7 @@ export class AuditRowsHandler implements TableDataHandler {
     if (this.pool) buf = this.pool.buffer(len);
     else {
       if (!this.scratch || this.scratch.length < len)
-        this.scratch = Buffer.allocUnsafeSlow(Math.max(len, BLOCK_BYTES + 64 * 1024));
+        this.scratch = Buffer.allocUnsafeSlow(Math.max(len, this.blockBytes + 64 * 1024));
       buf = this.scratch;
     }
     let o = 0;
@@ -188,7 +194,9 @@ export class AuditRowsHandler implements TableDataHandler {
         slot.done = b;
       });
       this.inflight.push(slot);
+      this.split.workers++;
     } else {
+      this.split.here++;
       this.hasher ??= new RowHasher(this.layout);
       const done = this.hasher.hashBlock(buf, len);
       this.releaseBuffer(buf);

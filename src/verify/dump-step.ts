@@ -65,6 +65,7 @@ export async function verifyDumpStream(
           table: qualified,
           maxLineBytes: opts.limits.maxLineBytes,
           jobs: opts.jobs,
+          ...(opts.hashBlockBytes !== undefined ? { blockBytes: opts.hashBlockBytes } : {}),
         });
         chains.push({ replay, handler });
         return handler;

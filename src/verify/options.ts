@@ -77,6 +77,9 @@ export interface VerifyOptions {
   extraSteps?: Array<(ctx: VerifyContext) => Promise<void>>;
   /** Hashing threads for the audit chain (--jobs); 1 hashes in the main thread. */
   jobs: number;
+  /** Size of the blocks of audit rows handed to a hasher (default 1 MiB; tests use small ones
+   *  so that a small fixture is shared between this thread and the workers). */
+  hashBlockBytes?: number;
   /** Which steps run (audit runs the chain alone). */
   steps: { chain: boolean; tuf: boolean; certs: boolean; cross: boolean };
 }

@@ -56,9 +56,10 @@ const STATUS = {
   'beyond-head': 'beyond-head',
 } as const;
 
-async function run(m: ManifestFile, tiny: boolean, jobs = 2): Promise<Report> {
+async function run(m: ManifestFile, tiny: boolean, jobs = 2, hashBlockBytes?: number): Promise<Report> {
   const opts = defaultVerifyOptions({
     jobs,
+    ...(hashBlockBytes !== undefined ? { hashBlockBytes } : {}),
     at: new Date('2026-11-26T00:00:00Z'),
     anchors: m.anchors.map((a) => ({ seq: a.seq, hash: Buffer.from(a.hash, 'hex') })),
     // A tiny reorder window and spill runs force the on-disk merge path on 3000 records.
@@ -131,5 +132,9 @@ for (const m of manifest.files.filter((x) => x.tamper !== undefined && x.file.en
     const pool = await run(m, false, 3);
     assert.deepEqual(where(pool), where(one));
     assert.equal(pool.chains[0]?.headHash, one.chains[0]?.headHash);
+    // 4 KiB blocks: hundreds per fixture, hashed partly here and partly by the worker.
+    const shared = await run(m, false, 2, 4096);
+    assert.deepEqual(where(shared), where(one));
+    assert.equal(shared.chains[0]?.headHash, one.chains[0]?.headHash);
   });
 }

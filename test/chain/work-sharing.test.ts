@@ -1,0 +1,75 @@
+// The audit rows of real pg_dump output (fixtures/db/*.sql), hashed in this thread only and
+// shared between this thread and a worker in small blocks: the same findings, the same head,
+// and both threads really hashed.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { AuditRowsHandler, mapAuditColumns } from '../../src/chain/audit-rows.js';
+import { ChainReplay, type ChainFacts } from '../../src/chain/replay.js';
+import { Findings } from '../../src/findings/collector.js';
+import { DEFAULT_PROFILE } from '../../src/profile/profile.js';
+import { FIXTURES } from '../support/paths.js';
+
+function auditCopy(file: string): Buffer {
+  const sql = readFileSync(join(FIXTURES, 'db', file));
+  const head = sql.indexOf('COPY public.audit_log (');
+  const start = sql.indexOf(0x0a, head) + 1;
+  return sql.subarray(start, sql.indexOf('\n\\.\n', start) + 1);
+}
+
+async function replay(
+  rows: Buffer,
+  jobs: number,
+  blockBytes?: number,
+): Promise<{ facts: ChainFacts; where: string[]; split: { here: number; workers: number } }> {
+  const ref = {
+    schema: 'public',
+    name: 'audit_log',
+    columns: ['seq', 'occurred_at', 'actor', 'action', 'subject', 'payload', 'prev_hash', 'hash'],
+  };
+  const mapped = mapAuditColumns(ref, DEFAULT_PROFILE);
+  assert.ok('layout' in mapped);
+  const findings = new Findings();
+  const r = new ChainReplay({
+    findings,
+    table: 'public.audit_log',
+    genesisPrevHash: Buffer.alloc(32),
+    firstSeq: 1,
+    anchors: [],
+    window: 16_384,
+    spillMemRecords: 32_768,
+    maxSpillBytes: 1 << 30,
+  });
+  const h = new AuditRowsHandler(mapped.layout, {
+    profile: DEFAULT_PROFILE,
+    replay: r,
+    findings,
+    table: 'public.audit_log',
+    maxLineBytes: 1 << 20,
+    jobs,
+    ...(blockBytes !== undefined ? { blockBytes } : {}),
+  });
+  // Chunks of odd sizes, as an inflater delivers them.
+  for (let at = 0; at < rows.length; at += 1000) await h.data(rows.subarray(at, at + 1000));
+  await h.end(true);
+  const facts = r.finish();
+  const where = findings.list.map((f) => `${f.code} ${JSON.stringify(f.location)}`).sort();
+  return { facts, where, split: h.split };
+}
+
+for (const file of ['clean.sql', 'edited.sql', 'deleted.sql']) {
+  test(`${file}: rows hashed partly here and partly by a worker give the single-thread findings`, async () => {
+    const rows = auditCopy(file);
+    const one = await replay(rows, 1);
+    const shared = await replay(rows, 2, 2048);
+    assert.ok(shared.split.here > 0, `this thread hashed ${shared.split.here} blocks`);
+    assert.ok(shared.split.workers > 0, `the worker hashed ${shared.split.workers} blocks`);
+    assert.equal(one.split.workers, 0);
+    assert.deepEqual(shared.where, one.where);
+    assert.equal(shared.facts.headHash, one.facts.headHash);
+    assert.equal(shared.facts.count, one.facts.count);
+    assert.ok(one.facts.count > 1000, 'the fixture has its records');
+    if (file !== 'clean.sql') assert.ok(one.where.length > 0, 'the tampered fixture has findings');
+  });
+}
