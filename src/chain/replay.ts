@@ -53,8 +53,12 @@ export interface ReplayOptions {
   /** Temporary disk allowed for spills (bytes). */
   maxSpillBytes: number;
   /** Sees every record as it arrives (in dump order), e.g. to compare with a restored database. */
-  tap?: (r: ChainRecord) => void;
+  tap?: RecordTap;
 }
+
+/** Sees a record in record.ts layout at buf[o] whose row number is `row` (the bytes may hold a
+ *  block-relative row); the bytes are valid only during the call: copy what is kept. */
+export type RecordTap = (buf: Buffer, o: number, row: number) => void;
 
 export const DEFAULT_REPLAY_TUNING = {
   window: 16_384,
@@ -442,17 +446,12 @@ export class ChainReplay {
       const seq = f[k] as number;
       const ts = f[k + 1] as number;
       const row = (f[k + 2] as number) + rowBase;
-      if (this.opts.tap === undefined && this.window.size === 0 && this.main.tryFast(buf, o, seq, ts, row)) {
+      this.opts.tap?.(buf, o, row);
+      if (this.window.size === 0 && this.main.tryFast(buf, o, seq, ts, row)) {
         this.count++;
         if (seq < this.first) this.first = seq;
         if (seq > this.maxSeq) this.maxSeq = seq;
         if (ts > this.newest && ts !== Infinity) this.newest = ts;
-        continue;
-      }
-      if (this.opts.tap) {
-        const r = decodeRecord(buf, o, false);
-        r.row += rowBase;
-        this.push(r);
         continue;
       }
       this.accept(buf, o, seq, ts, row);
@@ -461,8 +460,8 @@ export class ChainReplay {
 
   /** A record as an object (the live-database route; a tap sees it first). */
   push(r: ChainRecord): void {
-    if (this.opts.tap) this.opts.tap(r);
     encodeRecord(r, this.one, 0);
+    this.opts.tap?.(this.one, 0, r.row);
     this.accept(this.one, 0, r.seq, r.ts, r.row);
   }
 

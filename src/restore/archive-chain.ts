@@ -2,14 +2,11 @@
 // replay), and every audit record of each dump also goes, through VerifyOptions.chainTap, into an
 // external sort so the restored database can be compared with it in seq order in bounded memory.
 import type { EntryInfo } from '../archive/types.js';
-import type { ChainRecord } from '../chain/record.js';
 import { DiskBudget, SortedSpill, SpillLimitError } from '../chain/spill.js';
 import type { VerifyContext } from '../verify/context.js';
 import type { DumpResult } from '../verify/dump-step.js';
 import { chainStatus, readBackupArchive } from '../verify/backup.js';
 import { skipStep } from '../verify/steps.js';
-
-const NO_PREV = Buffer.alloc(32);
 
 /** One dump's audit records (seq, row, hash, content verdict), sorted on disk. */
 export interface ArchiveChain {
@@ -41,28 +38,21 @@ export async function readArchiveForRestore(ctx: VerifyContext, path: string): P
       failed: false,
     };
     chains.set(entry, chain);
-    const tap = (r: ChainRecord): void => {
+    const tap = (buf: Buffer, o: number, row: number): void => {
       if (chain.failed) return;
+      const seq = buf.readDoubleLE(o);
       try {
-        // Copied: the record's buffers may be views into the reader's batch. prev_hash is
-        // not compared (the hash covers it), so one shared buffer stands in for it.
-        chain.spill.push({
-          seq: r.seq,
-          ts: r.ts,
-          row: r.row,
-          contentOk: r.contentOk,
-          prev: NO_PREV,
-          hash: Buffer.from(r.hash),
-        });
+        // Copied as bytes (the record's buffer is the reader's, reused): no object per record.
+        chain.spill.pushBytes(buf, o, row);
         chain.records++;
-        if (r.seq > chain.maxSeq) chain.maxSeq = r.seq;
+        if (seq > chain.maxSeq) chain.maxSeq = seq;
       } catch (e) {
         if (!(e instanceof SpillLimitError)) throw e;
         chain.failed = true;
         findings.add(
           'LIMIT_EXCEEDED',
-          { path: entry.path, seq: r.seq, limit: 'maxSpillBytes' },
-          `the archive's audit records filled the ${opts.limits.maxSpillBytes}-byte temporary-disk bound at seq ${r.seq}; the restored records cannot be compared with them`,
+          { path: entry.path, seq, limit: 'maxSpillBytes' },
+          `the archive's audit records filled the ${opts.limits.maxSpillBytes}-byte temporary-disk bound at seq ${seq}; the restored records cannot be compared with them`,
         );
       }
     };

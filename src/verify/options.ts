@@ -1,6 +1,5 @@
 // Options shared by every verifying command, with the documented defaults of every bound.
-import type { Anchor } from '../chain/replay.js';
-import type { ChainRecord } from '../chain/record.js';
+import type { Anchor, RecordTap } from '../chain/replay.js';
 import { defaultJobs } from '../chain/audit-rows.js';
 import { DEFAULT_REPLAY_TUNING } from '../chain/replay.js';
 import type { ArchiveDecryptor, ArchiveLimits } from '../archive/types.js';
@@ -66,7 +65,7 @@ export interface VerifyOptions {
   limits: Limits;
   severityOverrides?: SeverityOverrides;
   /** Sees every audit record of the archive's chain in dump order (restore compares with it). */
-  chainTap?: (r: ChainRecord) => void;
+  chainTap?: RecordTap;
   /** Told the input bytes read so far (progress bar). */
   onProgress?: (bytesRead: number) => void;
   /** Aborted when --timeout expires: readers stop at their next chunk, later steps are skipped. */
