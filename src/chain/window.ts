@@ -6,20 +6,41 @@
 import { RECORD_BYTES, RECORD_F64 } from './record.js';
 
 export class ReorderWindow {
-  private readonly slab: Buffer;
-  private readonly f64: Float64Array;
-  private readonly heap: Int32Array;
-  private readonly free: Int32Array;
+  private slab: Buffer;
+  private f64: Float64Array;
+  private heap: Int32Array;
+  private free: Int32Array;
   private nfree: number;
+  /** Slots allocated so far: grown by doubling up to capacity, so a large window costs memory
+   *  only once rows are that far out of order. */
+  private slots: number;
   size = 0;
 
   constructor(readonly capacity: number) {
-    this.slab = Buffer.alloc(capacity * RECORD_BYTES);
-    this.f64 = new Float64Array(this.slab.buffer, this.slab.byteOffset, capacity * RECORD_F64);
-    this.heap = new Int32Array(capacity);
-    this.free = new Int32Array(capacity);
-    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
-    this.nfree = capacity;
+    this.slots = 0;
+    this.slab = Buffer.alloc(0);
+    this.f64 = new Float64Array(0);
+    this.heap = new Int32Array(0);
+    this.free = new Int32Array(0);
+    this.nfree = 0;
+    this.grow();
+  }
+
+  private grow(): void {
+    const n = Math.min(this.capacity, Math.max(1024, this.slots * 2));
+    const slab = Buffer.alloc(n * RECORD_BYTES);
+    this.slab.copy(slab);
+    this.slab = slab;
+    this.f64 = new Float64Array(slab.buffer, slab.byteOffset, n * RECORD_F64);
+    const heap = new Int32Array(n);
+    heap.set(this.heap);
+    this.heap = heap;
+    // Every slot in use (the window is full when it grows): the new ones are all free.
+    const free = new Int32Array(n);
+    free.set(this.free.subarray(0, this.nfree));
+    for (let i = this.slots; i < n; i++) free[this.nfree++] = n - 1 - (i - this.slots);
+    this.free = free;
+    this.slots = n;
   }
 
   /** The slab holding every slot's bytes (slot s at s * RECORD_BYTES). */
@@ -39,7 +60,10 @@ export class ReorderWindow {
 
   /** Copies the record at src[o] in; its row number becomes `row`. False when full. */
   push(src: Buffer, o: number, row: number): boolean {
-    if (this.nfree === 0) return false;
+    if (this.nfree === 0) {
+      if (this.slots >= this.capacity) return false;
+      this.grow();
+    }
     const slot = this.free[--this.nfree] as number;
     src.copy(this.slab, slot * RECORD_BYTES, o, o + RECORD_BYTES);
     this.f64[slot * RECORD_F64 + 2] = row;

@@ -86,3 +86,25 @@ test('digestEquals compares a latin1 digest string with bytes', () => {
   assert.equal(digestEquals(s, other, 0), false);
   assert.equal(digestEquals(s.slice(1), bytes, 0), false);
 });
+
+test('ReorderWindow grows past its first slab and keeps every record', () => {
+  const w = new ReorderWindow(5000);
+  const rec = Buffer.alloc(RECORD_BYTES);
+  const f = new Float64Array(rec.buffer, rec.byteOffset, RECORD_F64);
+  const seqs = Array.from({ length: 4000 }, (_, i) => (i * 7919) % 4000);
+  seqs.forEach((s, i) => {
+    f[0] = s;
+    rec[50] = s & 0xff;
+    assert.ok(w.push(rec, 0, i + 1));
+  });
+  const out: number[] = [];
+  for (let s = w.pop(); s >= 0; s = w.pop()) {
+    assert.equal(w.bytes[s * RECORD_BYTES + 50], w.seqOf(s) & 0xff);
+    out.push(w.seqOf(s));
+    w.release(s);
+  }
+  assert.deepEqual(
+    out,
+    Array.from({ length: 4000 }, (_, i) => i),
+  );
+});
