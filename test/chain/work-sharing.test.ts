@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { AuditRowsHandler, mapAuditColumns } from '../../src/chain/audit-rows.js';
-import { ChainReplay, type ChainFacts } from '../../src/chain/replay.js';
+import type { ChainFacts } from '../../src/chain/replay.js';
 import { Findings } from '../../src/findings/collector.js';
-import { DEFAULT_PROFILE } from '../../src/profile/profile.js';
+import { testAuditRows, testReplay } from '../support/chain.js';
 import { FIXTURES } from '../support/paths.js';
 
 function auditCopy(file: string): Buffer {
@@ -23,31 +22,11 @@ async function replay(
   jobs: number,
   blockBytes?: number,
 ): Promise<{ facts: ChainFacts; where: string[]; split: { here: number; workers: number } }> {
-  const ref = {
-    schema: 'public',
-    name: 'audit_log',
-    columns: ['seq', 'occurred_at', 'actor', 'action', 'subject', 'payload', 'prev_hash', 'hash'],
-  };
-  const mapped = mapAuditColumns(ref, DEFAULT_PROFILE);
-  assert.ok('layout' in mapped);
   const findings = new Findings();
-  const r = new ChainReplay({
-    findings,
-    table: 'public.audit_log',
-    genesisPrevHash: Buffer.alloc(32),
-    firstSeq: 1,
-    anchors: [],
-    window: 16_384,
-    spillMemRecords: 32_768,
-    maxSpillBytes: 1 << 30,
-  });
-  const h = new AuditRowsHandler(mapped.layout, {
-    profile: DEFAULT_PROFILE,
-    replay: r,
-    findings,
-    table: 'public.audit_log',
-    maxLineBytes: 1 << 20,
+  const r = testReplay(findings);
+  const h = testAuditRows(r, findings, {
     jobs,
+    maxLineBytes: 1 << 20,
     ...(blockBytes !== undefined ? { blockBytes } : {}),
   });
   // Chunks of odd sizes, as an inflater delivers them.

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ChainReplay } from '../../src/chain/replay.js';
+import { testReplay } from '../support/chain.js';
 import type { ChainRecord } from '../../src/chain/record.js';
 import { parseAnchor, parseDuration, parseLimits, parseTime, UsageError } from '../../src/cli/common.js';
 import {
@@ -182,16 +182,7 @@ function chain(n: number): ChainRecord[] {
 
 function replay(records: ChainRecord[], window: number, mem: number): string[] {
   const findings = new Findings();
-  const r = new ChainReplay({
-    findings,
-    table: 'public.audit_log',
-    genesisPrevHash: Buffer.alloc(32),
-    firstSeq: 1,
-    anchors: [],
-    window,
-    spillMemRecords: mem,
-    maxSpillBytes: 1 << 30,
-  });
+  const r = testReplay(findings, window, mem);
   for (const x of records) r.push({ ...x });
   r.finish();
   return findings.list.map((f) => `${f.code}@${f.location.seq ?? ''}..${f.location.seqTo ?? ''}`).sort();

@@ -8,14 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { AuditRowsHandler, mapAuditColumns } from '../../src/chain/audit-rows.js';
-import { ChainReplay } from '../../src/chain/replay.js';
+import { testAuditRows, testReplay } from '../support/chain.js';
 import { MemorySource } from '../../src/files/source.js';
 import { Findings } from '../../src/findings/collector.js';
 import { ALL_CODES } from '../../src/findings/severity.js';
 import type { Finding } from '../../src/findings/types.js';
 import { loadProfile, ProfileError } from '../../src/profile/load.js';
-import { DEFAULT_PROFILE } from '../../src/profile/profile.js';
 import { verifyTuf } from '../../src/tuf/index.js';
 import { verifyBackup } from '../../src/verify/backup.js';
 import { verifyDumpStream } from '../../src/verify/dump-step.js';
@@ -240,33 +238,9 @@ export const TARGETS: Target[] = [
     seeds: () => [copyBlock('audit_log').subarray(0, 64 * 1024)],
     boundaries: (s) => lineBoundaries(s),
     run: async (input, chunk) => {
-      const p = DEFAULT_PROFILE;
-      const ref = {
-        schema: 'public',
-        name: 'audit_log',
-        columns: ['seq', 'occurred_at', 'actor', 'action', 'subject', 'payload', 'prev_hash', 'hash'],
-      };
-      const mapped = mapAuditColumns(ref, p);
-      assert.ok('layout' in mapped);
       const findings = new Findings();
-      const replay = new ChainReplay({
-        findings,
-        table: 'public.audit_log',
-        genesisPrevHash: Buffer.alloc(32),
-        firstSeq: 1,
-        anchors: [],
-        window: 64,
-        spillMemRecords: 64,
-        maxSpillBytes: 1 << 20,
-      });
-      const h = new AuditRowsHandler(mapped.layout, {
-        profile: p,
-        replay,
-        findings,
-        table: 'public.audit_log',
-        maxLineBytes: 4096,
-        jobs: 1,
-      });
+      const replay = testReplay(findings, 64, 64);
+      const h = testAuditRows(replay, findings, { jobs: 1, maxLineBytes: 4096 });
       for await (const c of pieces(input, chunk)) await h.data(Buffer.from(c));
       await h.end(true);
       replay.finish();
