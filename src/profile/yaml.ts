@@ -5,8 +5,15 @@ import type * as Yaml from 'yaml';
 
 let yaml: typeof Yaml | undefined;
 
-/** YAML text → a plain value; aliases bounded (a billion-laughs document is refused). */
+/**
+ * YAML text → a plain value; aliases bounded (a billion-laughs document is refused). A warning
+ * (an unknown tag, say) is an error here: the parser would otherwise guess, print a Node warning
+ * and run with a setting the operator did not write.
+ */
 export function parseYaml(text: string): unknown {
   yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
-  return yaml.parse(text, { maxAliasCount: 100 });
+  const doc = yaml.parseDocument(text, { logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new Error(problem.message);
+  return doc.toJS({ maxAliasCount: 100 });
 }
