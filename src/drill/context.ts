@@ -50,7 +50,7 @@ export function tufRun(
   const findings = scratchFindings(run);
   const report = verifyTuf(
     { metadata, ...(keys ? { keys } : {}), ...(trustedRoot ? { trustedRoot } : {}) },
-    { at: run.at, now: run.at, findings },
+    { at: run.at, now: run.at, findings, limits: run.ctx.opts.limits.tuf },
   );
   return { report, findings: findings.list };
 }

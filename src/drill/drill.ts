@@ -199,7 +199,13 @@ async function certSteps(
       caCertPath: relativeTo(p.certs, p.caCert),
       caKeyPath: relativeTo(p.certs, p.caKey),
     },
-    { hosts: run.ctx.opts.hosts, at: run.at, now: run.at, findings: scratch },
+    {
+      hosts: run.ctx.opts.hosts,
+      at: run.at,
+      now: run.at,
+      findings: scratch,
+      limits: run.ctx.opts.limits.x509,
+    },
   );
   let device: IssuedDevice | undefined;
   await step('drill.enrollment', () => {

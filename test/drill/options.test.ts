@@ -156,3 +156,16 @@ test('CLI: no input, no --host, or a bad duration is bad usage (exit 2)', () => 
   assert.equal(cli(['drill', SAMPLE, '--host', HOST, '--tls-timeout', 'soon']).code, 2);
   assert.equal(cli(['drill', '--tuf-dir', join(FIXTURES, 'nope'), '--host', HOST]).code, 2);
 });
+
+test('CLI: the drill honours --limit in its own TUF run (one root version allowed: the walk cannot pass)', () => {
+  const base = ['drill', SAMPLE, '--host', HOST, '--at', '2026-11-26T03:00:00Z', '--json'];
+  const limited = cli([...base, '--limit', 'tuf.maxRootVersions=1']);
+  assert.equal(limited.code, 1, limited.stderr);
+  const report = JSON.parse(limited.stdout) as Report;
+  assert.ok(
+    report.findings.some(
+      (f) => f.code === 'DRILL_FRESH_METADATA_REJECTED' && f.location.role === 'timestamp',
+    ),
+    JSON.stringify(report.findings.map((f) => f.code)),
+  );
+});
