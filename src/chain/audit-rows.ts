@@ -57,10 +57,12 @@ export function mapAuditColumns(
   };
 }
 
-/** A block being hashed (by a worker) or already hashed (here), consumed in dump order. */
+/** A block being hashed (by a worker) or already hashed (here), or a note about a row between
+ *  blocks (an over-long row): consumed in dump order. */
 interface Slot {
   done: HashedBlock | undefined;
   wait: Promise<void> | undefined;
+  note?: () => void;
 }
 
 export class AuditRowsHandler implements TableDataHandler {
@@ -168,8 +170,7 @@ export class AuditRowsHandler implements TableDataHandler {
     this.partsLen = 0;
     this.tail = 0;
     this.skipping = true;
-    // The long row is one row: it is counted after the rows still in flight.
-    const pending = this.inflight.map((s) => s.wait).filter((w) => w !== undefined);
+    // The long row is one row: it is counted after the rows still in flight, before later ones.
     const note = (): void => {
       this.row++;
       this.opts.findings.add(
@@ -179,11 +180,7 @@ export class AuditRowsHandler implements TableDataHandler {
       );
     };
     if (this.inflight.length === 0) note();
-    else
-      void Promise.all(pending).then(() => {
-        this.consumeReady();
-        note();
-      });
+    else this.inflight.push({ done: undefined, wait: undefined, note });
   }
 
   /** Hash buf[0, len): in a worker while one has room, else here; consume what is ready. */
@@ -214,6 +211,11 @@ export class AuditRowsHandler implements TableDataHandler {
   private consumeReady(): void {
     for (;;) {
       const head = this.inflight[0];
+      if (head?.note) {
+        this.inflight.shift();
+        head.note();
+        continue;
+      }
       if (!head?.done) return;
       this.inflight.shift();
       this.consume(head.done);
@@ -223,7 +225,7 @@ export class AuditRowsHandler implements TableDataHandler {
   private async drainOne(): Promise<void> {
     const head = this.inflight[0];
     if (!head) return;
-    if (!head.done) await head.wait;
+    if (!head.done && !head.note) await head.wait;
     this.consumeReady();
   }
 

@@ -21,12 +21,13 @@ async function replay(
   rows: Buffer,
   jobs: number,
   blockBytes?: number,
+  maxLineBytes = 1 << 20,
 ): Promise<{ facts: ChainFacts; where: string[]; split: { here: number; workers: number } }> {
   const findings = new Findings();
   const r = testReplay(findings);
   const h = testAuditRows(r, findings, {
     jobs,
-    maxLineBytes: 1 << 20,
+    maxLineBytes,
     ...(blockBytes !== undefined ? { blockBytes } : {}),
   });
   // Chunks of odd sizes, as an inflater delivers them.
@@ -52,3 +53,14 @@ for (const file of ['clean.sql', 'edited.sql', 'deleted.sql']) {
     if (file !== 'clean.sql') assert.ok(one.where.length > 0, 'the tampered fixture has findings');
   });
 }
+
+test('over-long rows are counted in dump order when blocks are shared between threads', async () => {
+  const rows = auditCopy('clean.sql');
+  // A bound some payloads exceed: those rows are skipped, each reported with its row number.
+  const one = await replay(rows, 1, undefined, 2000);
+  const shared = await replay(rows, 2, 2048, 2000);
+  const long = one.where.filter((w) => w.startsWith('LIMIT_EXCEEDED'));
+  assert.ok(long.length > 1, `${long.length} over-long rows`);
+  assert.ok(shared.split.here > 0 && shared.split.workers > 0);
+  assert.deepEqual(shared.where, one.where);
+});
