@@ -61,6 +61,12 @@ export class HashPool {
         if (this.pending.size === 0) this.setRef(false);
       });
       w.on('error', (e) => this.fail(e));
+      // A worker gone without an error (killed, out of memory) must not leave its blocks
+      // waiting forever: the run fails instead of hanging.
+      w.on('exit', (code) => {
+        if (this.pending.size > 0)
+          this.fail(new Error(`a hashing worker exited (code ${code}) with blocks in flight`));
+      });
       w.unref();
       this.workers.push(w);
       this.sent.push(0);

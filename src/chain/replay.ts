@@ -483,9 +483,10 @@ export class ChainReplay {
       }
       return;
     }
-    this.window.push(buf, o, row);
-    // In-order rows go straight through; a missing one holds the window until it is full.
     const w = this.window;
+    // Never full here: it holds at most `window` records between calls, and has one slot more.
+    if (!w.push(buf, o, row)) throw new Error('reorder window overflow');
+    // In-order rows go straight through; a missing one holds the window until it is full.
     for (;;) {
       const top = w.peek();
       if (top < 0) break;
