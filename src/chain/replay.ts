@@ -123,6 +123,9 @@ class Sequencer {
   };
   /** Ring of recent hashes and their seqs. */
   private readonly ringHash = Buffer.alloc(RECENT * 32);
+  /** The same bytes as 32-bit words (Buffer.alloc is unpooled: offset 0, aligned). */
+  private readonly ringWords = new Int32Array(this.ringHash.buffer, this.ringHash.byteOffset, RECENT * 8);
+  private readonly hashWords = new Int32Array(this.box.hash.buffer, this.box.hash.byteOffset, 8);
   private readonly ringSeq = new Float64Array(RECENT).fill(Number.NaN);
   private ringPos = 0;
   /** Ring entries written since the last reset (only those need clearing). */
@@ -318,23 +321,26 @@ class Sequencer {
    * last record, time not backwards, nothing pending. `buf[o]` is a record in record.ts layout.
    * Returns false (and changes nothing) when the record needs the full path.
    */
-  tryFast(buf: Buffer, o: number, seq: number, ts: number, row: number): boolean {
+  tryFast(buf: Buffer, w: Int32Array, o: number, seq: number, ts: number, row: number): boolean {
     if (this.lastIsGenesis || this.pending.count !== 0 || this.lastAltHashes.length !== 0) return false;
     const b = this.box;
     if (seq !== b.seq + 1 || buf[o + REC_FLAG] !== 1) return false;
     if (this.anchors.size !== 0 && this.anchors.has(seq)) return false;
-    const h = b.hash;
-    // A loop, not buf.compare: 32 bytes cost less than the native call (~80 ns measured).
-    for (let i = 0; i < 32; i++) if (buf[o + REC_PREV + i] !== h[i]) return false;
+    // Hashes compared and copied as eight 32-bit words (`w` views buf's records, 4-aligned):
+    // measured ~70 ns a record less than byte loops, and buf.compare costs more than either.
+    const h = this.hashWords;
+    const p = (o + REC_PREV) >> 2;
+    for (let i = 0; i < 8; i++) if (w[p + i] !== h[i]) return false;
     if (ts < b.ts) return false;
     b.seq = seq;
     b.ts = ts;
     b.row = row;
     // (box.prev is not read after a record is processed: no need to keep it current.)
-    const ring = this.ringHash;
-    const r0 = this.ringPos * 32;
-    for (let i = 0; i < 32; i++) {
-      const v = buf[o + REC_HASH + i] as number;
+    const ring = this.ringWords;
+    const r0 = this.ringPos * 8;
+    const q = (o + REC_HASH) >> 2;
+    for (let i = 0; i < 8; i++) {
+      const v = w[q + i] as number;
       h[i] = v;
       ring[r0 + i] = v;
     }
@@ -432,14 +438,15 @@ export class ChainReplay {
 
   /** `count` records in record.ts layout (row numbers offset by rowBase): the hot path. */
   pushBlock(buf: Buffer, count: number, rowBase: number): void {
-    let f: Float64Array;
-    if (buf.byteOffset % 8 === 0) f = new Float64Array(buf.buffer, buf.byteOffset, count * RECORD_F64);
-    else {
-      // Not aligned (a caller's own buffer): read the numbers from an aligned copy.
-      const c = new Uint8Array(count * RECORD_BYTES);
-      c.set(buf.subarray(0, count * RECORD_BYTES));
-      f = new Float64Array(c.buffer);
+    // The numbers are read as float64s and hashes as int32 words: an unaligned buffer (a
+    // caller's own) is copied to an aligned one first.
+    if (buf.byteOffset % 8 !== 0) {
+      const c = Buffer.alloc(count * RECORD_BYTES);
+      buf.copy(c, 0, 0, count * RECORD_BYTES);
+      buf = c;
     }
+    const f = new Float64Array(buf.buffer, buf.byteOffset, count * RECORD_F64);
+    const words = new Int32Array(buf.buffer, buf.byteOffset, (count * RECORD_BYTES) >> 2);
     for (let i = 0; i < count; i++) {
       const k = i * RECORD_F64;
       const o = i * RECORD_BYTES;
@@ -447,7 +454,7 @@ export class ChainReplay {
       const ts = f[k + 1] as number;
       const row = (f[k + 2] as number) + rowBase;
       this.opts.tap?.(buf, o, row);
-      if (this.window.size === 0 && this.main.tryFast(buf, o, seq, ts, row)) {
+      if (this.window.size === 0 && this.main.tryFast(buf, words, o, seq, ts, row)) {
         this.count++;
         if (seq < this.first) this.first = seq;
         if (seq > this.maxSeq) this.maxSeq = seq;
@@ -502,7 +509,7 @@ export class ChainReplay {
   private processSlot(slot: number): void {
     const w = this.window;
     const off = slot * RECORD_BYTES;
-    if (this.main.tryFast(w.bytes, off, w.seqOf(slot), w.tsOf(slot), w.rowOf(slot))) return;
+    if (this.main.tryFast(w.bytes, w.words, off, w.seqOf(slot), w.tsOf(slot), w.rowOf(slot))) return;
     this.main.process(decodeRecord(w.bytes, off, false));
   }
 

@@ -8,6 +8,7 @@ import { RECORD_BYTES, RECORD_F64 } from './record.js';
 export class ReorderWindow {
   private slab: Buffer;
   private f64: Float64Array;
+  private i32: Int32Array;
   private heap: Int32Array;
   private free: Int32Array;
   private nfree: number;
@@ -20,6 +21,7 @@ export class ReorderWindow {
     this.slots = 0;
     this.slab = Buffer.alloc(0);
     this.f64 = new Float64Array(0);
+    this.i32 = new Int32Array(0);
     this.heap = new Int32Array(0);
     this.free = new Int32Array(0);
     this.nfree = 0;
@@ -32,6 +34,7 @@ export class ReorderWindow {
     this.slab.copy(slab);
     this.slab = slab;
     this.f64 = new Float64Array(slab.buffer, slab.byteOffset, n * RECORD_F64);
+    this.i32 = new Int32Array(slab.buffer, slab.byteOffset, (n * RECORD_BYTES) >> 2);
     const heap = new Int32Array(n);
     heap.set(this.heap);
     this.heap = heap;
@@ -46,6 +49,11 @@ export class ReorderWindow {
   /** The slab holding every slot's bytes (slot s at s * RECORD_BYTES). */
   get bytes(): Buffer {
     return this.slab;
+  }
+
+  /** The slab as 32-bit words (for comparing hashes). */
+  get words(): Int32Array {
+    return this.i32;
   }
 
   seqOf(slot: number): number {
