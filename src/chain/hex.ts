@@ -47,8 +47,8 @@ export function hexInto(src: Buffer, start: number, end: number, dst: Buffer, of
   return o - off;
 }
 
-/** True when a 32-byte digest given as a latin1 string (crypto.hash(..., 'binary'), i.e. latin1) equals
- *  buf[off, off + 32). */
+/** True when a 32-byte digest given as a one-char-per-byte string (crypto.hash's 'binary'
+ *  output) equals buf[off, off + 32). */
 export function digestEquals(digest: string, buf: Buffer, off: number): boolean {
   if (digest.length !== 32) return false;
   for (let i = 0; i < 32; i++) if (digest.charCodeAt(i) !== buf[off + i]) return false;
