@@ -1,7 +1,7 @@
 // Severity is decided here and only here: each domain declares its codes with a default
 // severity in its own codes.ts, and this module merges the tables and applies overrides
 // (--strict, a gate policy). Steps report codes; they never pick a severity.
-import type { Area, Severity } from './types.js';
+import type { Area, CheckStatus, Finding, Severity } from './types.js';
 import { ARCHIVE_CODES } from '../archive/codes.js';
 import { DUMP_CODES } from '../dump/codes.js';
 import { CHAIN_CODES } from '../chain/codes.js';
@@ -60,4 +60,14 @@ export function areaOf(code: string): Area {
 /** Does this severity fail verification? Warnings fail only under --strict. */
 export function isFailing(sev: Severity, strict: boolean): boolean {
   return sev === 'critical' || sev === 'error' || (strict && sev === 'warning');
+}
+
+/** A check's status from its findings: failing (see isFailing), else warned, else passed. */
+export function statusOf(list: Iterable<Finding>, strict: boolean): CheckStatus {
+  let status: CheckStatus = 'passed';
+  for (const f of list) {
+    if (isFailing(f.severity, strict)) return 'failed';
+    if (f.severity === 'warning') status = 'warned';
+  }
+  return status;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ChainReplay, type ChainFacts } from '../chain/replay.js';
 import { DirectorySource } from '../files/source.js';
 import { Findings } from '../findings/collector.js';
+import { statusOf } from '../findings/severity.js';
 import type { JsonValue } from '../findings/types.js';
 import { buildReport } from '../report/build.js';
 import type { Report } from '../report/types.js';
@@ -23,7 +24,7 @@ import { compareRowCounts, compareRows, type RowComparison, type TableCount } fr
 import { LiveDatabase, type DbTarget } from './db.js';
 import { CannotRunError, StoppedError } from './errors.js';
 import { auditTableState, streamLiveChain } from './live-chain.js';
-import { dbStep, liveChainFacts, statusOf, STOPPED } from './steps.js';
+import { dbStep, liveChainFacts, STOPPED } from './steps.js';
 
 /** Rows per FETCH: 2,000 measured 40-55 MB less peak RSS than 10,000 at 1M records, same speed. */
 export const DEFAULT_BATCH_ROWS = 2_000;

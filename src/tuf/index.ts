@@ -2,7 +2,7 @@
 // and account for every key. The result is described in src/tuf/report.ts.
 import type { FileSource } from '../files/source.js';
 import type { Findings } from '../findings/collector.js';
-import type { CheckStatus } from '../findings/types.js';
+import { statusOf } from '../findings/severity.js';
 import { TufContext } from './context.js';
 import { checkCustody, type CustodyResult } from './custody.js';
 import { resolveTargets, walkDelegations, type DelegationGraph, type Resolution } from './delegations.js';
@@ -64,7 +64,7 @@ export function verifyTuf(input: TufInput, opts: TufOptions): TufReport {
     const m = findings.list.length;
     try {
       const r = fn();
-      findings.check(id, 'tuf', title, statusOf(findings, m));
+      findings.check(id, 'tuf', title, statusOf(findings.since(m), false));
       return r;
     } catch (e) {
       // A bug must not hide the rest of the report: record it and go on.
@@ -192,15 +192,6 @@ function reportSnapshotExtras(ctx: TufContext, top: TopLevelResult, graph: Deleg
       `${snapPath} lists ${name}, which no delegation reaches`,
     );
   }
-}
-
-function statusOf(findings: Findings, mark: number): CheckStatus {
-  let worst: CheckStatus = 'passed';
-  for (const f of findings.since(mark)) {
-    if (f.severity === 'critical' || f.severity === 'error') return 'failed';
-    if (f.severity === 'warning') worst = 'warned';
-  }
-  return worst;
 }
 
 function iso(d: Date): string {

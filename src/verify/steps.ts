@@ -1,8 +1,12 @@
 // A verification step: runs, records what it found, and never lets an exception escape as a
 // crash. Its check status is derived from the findings it added (severity is not decided here).
 import type { Findings } from '../findings/collector.js';
-import { isFailing } from '../findings/severity.js';
+import { statusOf } from '../findings/severity.js';
 import type { Area, CheckStatus } from '../findings/types.js';
+
+/** How a step's own error is taken: rethrown (the whole command stops), or the step marked
+ *  skipped with a reason; undefined: a RUN_INTERNAL_ERROR finding, and the step goes on. */
+export type StepErrorPolicy = (e: unknown) => { rethrow: true } | { skipped: string } | undefined;
 
 export async function runStep(
   findings: Findings,
@@ -11,11 +15,18 @@ export async function runStep(
   area: Area,
   title: string,
   fn: () => Promise<void> | void,
+  onError?: StepErrorPolicy,
 ): Promise<CheckStatus> {
   const mark = findings.list.length;
   try {
     await fn();
   } catch (e) {
+    const policy = onError?.(e);
+    if (policy && 'rethrow' in policy) throw e;
+    if (policy) {
+      findings.check(id, area, title, 'skipped', policy.skipped);
+      return 'skipped';
+    }
     findings.add(
       'RUN_INTERNAL_ERROR',
       {},
@@ -23,10 +34,7 @@ export async function runStep(
       { step: id },
     );
   }
-  const added = findings.list.slice(mark);
-  let status: CheckStatus = 'passed';
-  if (added.some((f) => isFailing(f.severity, strict))) status = 'failed';
-  else if (added.some((f) => f.severity === 'warning')) status = 'warned';
+  const status = statusOf(findings.list.slice(mark), strict);
   findings.check(id, area, title, status);
   return status;
 }
