@@ -120,6 +120,17 @@ function sizeOf(parts: Iterable<Buffer>): number {
   return n;
 }
 
+/** The sample archive with its custom dump replaced by a plain dump whose audit rows are
+ *  streamed from `rows` (called twice: once to size the entry, once to write it). */
+function withPlainDump(rows: () => Iterable<Buffer>): Iterable<Buffer> {
+  const size = sizeOf(plainDump(rows()));
+  return [
+    ...sampleWithout(['db/meshanics.dump'], []).slice(0, -1),
+    ...streamedEntry('db/meshanics.sql', size, plainDump(rows())),
+    END,
+  ];
+}
+
 const HASH0 = '\\\\x' + '00'.repeat(32);
 
 /** A custom dump holding only public.audit_log, with `opts` overriding the builder's. */
@@ -246,12 +257,7 @@ export const CASES: HostileCase[] = [
         for (let i = 0; i < 100; i++) yield filler;
         yield Buffer.from(`"}\t${HASH0}\t${HASH0}\n`);
       };
-      const size = sizeOf(plainDump(rows()));
-      await writeParts(f, [
-        ...sampleWithout(['db/meshanics.dump'], []).slice(0, -1),
-        ...streamedEntry('db/meshanics.sql', size, plainDump(rows())),
-        END,
-      ]);
+      await writeParts(f, withPlainDump(rows));
       return f;
     },
     expect: [{ code: 'LIMIT_EXCEEDED', limit: 'maxLineBytes', where: { table: 'public.audit_log', row: 1 } }],
@@ -573,16 +579,7 @@ export const CASES: HostileCase[] = [
           yield Buffer.from(t);
         }
       }
-      const size = sizeOf(plainDump(rows()));
-      await writeParts(
-        f,
-        [
-          ...sampleWithout(['db/meshanics.dump'], []).slice(0, -1),
-          ...streamedEntry('db/meshanics.sql', size, plainDump(rows())),
-          END,
-        ],
-        6,
-      );
+      await writeParts(f, withPlainDump(rows), 6);
       return f;
     },
     args: [
@@ -642,16 +639,7 @@ export const CASES: HostileCase[] = [
           yield Buffer.from(t);
         }
       }
-      const size = sizeOf(plainDump(rows()));
-      await writeParts(
-        f,
-        [
-          ...sampleWithout(['db/meshanics.dump'], []).slice(0, -1),
-          ...streamedEntry('db/meshanics.sql', size, plainDump(rows())),
-          END,
-        ],
-        6,
-      );
+      await writeParts(f, withPlainDump(rows), 6);
       return f;
     },
     expect: [{ code: 'CHAIN_ROW_MALFORMED', where: { table: 'public.audit_log', row: true } }],
