@@ -41,7 +41,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--strict', 'warnings fail verification too')
     .option('--quiet', 'print only problems and the verdict')
     .option('--no-color', 'no colour (also NO_COLOR, or when stdout is not a terminal)')
-    .option('--jobs <n>', 'hashing threads for the audit chain (default: the number of cores)')
+    .option('--jobs <n>', 'hashing threads for the audit chain (default: the number of cores, at most 4)')
     .option(
       '--timeout <duration>',
       `total wall time, e.g. 30m or 2h; when reached: a RUN_TIMEOUT finding and exit 1 (0: no bound)`,
