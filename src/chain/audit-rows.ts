@@ -238,7 +238,8 @@ export class AuditRowsHandler implements TableDataHandler {
   private consume(b: HashedBlock): void {
     const base = this.row;
     const replay = this.opts.replay;
-    for (const m of b.malformed) replay.malformed(m.seq ?? undefined, base + m.row, m.reason, m.rows ?? 1);
+    for (const m of b.malformed)
+      replay.malformed(m.seq ?? undefined, base + m.row, m.reason, m.rows ?? 1, m.mixed === true);
     replay.pushBlock(b.records, b.count, base);
     if (b.count > 0) this.lastSeq = b.records.readDoubleLE((b.count - 1) * RECORD_BYTES);
     this.row += b.lines;

@@ -30,6 +30,7 @@ interface Open {
 
 export class ChainCoalescer {
   private open = new Map<ChainCode, Open>();
+  private openRows: { first: ChainEvent; rows: number; lastRow: number; mixed: boolean } | undefined;
   /** Every event, before coalescing, counted per code (for the summary). */
   readonly counts: Partial<Record<ChainCode, number>> = {};
   constructor(
@@ -39,6 +40,10 @@ export class ChainCoalescer {
 
   emit(e: ChainEvent): void {
     this.counts[e.code] = (this.counts[e.code] ?? 0) + 1;
+    if (e.code === 'CHAIN_ROW_MALFORMED' && e.detail['seqUnknown'] === true && e.row !== undefined) {
+      this.unreadable(e, e.row);
+      return;
+    }
     if (!MERGEABLE.has(e.code)) {
       this.write(e, e.seqTo ?? e.seq, 1);
       return;
@@ -53,9 +58,39 @@ export class ChainCoalescer {
     this.open.set(e.code, { first: e, to: e.seq, count: 1 });
   }
 
+  /** Unreadable rows (no seq) at consecutive row numbers become one finding over the rows, also
+   *  across blocks: a corrupt stretch of a dump is one finding, not one per line. */
+  private unreadable(e: ChainEvent, row: number): void {
+    const rows = typeof e.detail['rows'] === 'number' ? e.detail['rows'] : 1;
+    const o = this.openRows;
+    if (o && row === o.lastRow + 1) {
+      o.rows += rows;
+      o.lastRow = row + rows - 1;
+      if (e.detail['mixedReasons'] === true || e.detail['reason'] !== o.first.detail['reason'])
+        o.mixed = true;
+      return;
+    }
+    this.closeRows();
+    this.openRows = { first: e, rows, lastRow: row + rows - 1, mixed: e.detail['mixedReasons'] === true };
+  }
+
+  private closeRows(): void {
+    const o = this.openRows;
+    if (!o) return;
+    this.openRows = undefined;
+    const d: { [k: string]: JsonValue } = { ...o.first.detail };
+    if (o.rows > 1) {
+      d['rows'] = o.rows;
+      d['lastRow'] = o.lastRow;
+    }
+    if (o.mixed) d['mixedReasons'] = true;
+    this.write({ ...o.first, detail: d }, o.first.seq, 1);
+  }
+
   flush(): void {
     for (const o of this.open.values()) this.write(o.first, o.to, o.count);
     this.open.clear();
+    this.closeRows();
   }
 
   private write(e: ChainEvent, to: number, count: number): void {
@@ -101,6 +136,8 @@ function describe(e: ChainEvent, to: number, count: number): string {
       if (d['seqUnknown'] === true && e.row !== undefined) {
         const rows = typeof d['rows'] === 'number' ? d['rows'] : 1;
         const span = rows > 1 ? `rows ${e.row}..${String(d['lastRow'])} (${rows} rows)` : `row ${e.row}`;
+        if (d['mixedReasons'] === true)
+          return `${span}: cannot be read as audit records (the first: ${String(d['reason'])})`;
         return `${span}: ${String(d['reason'])}`;
       }
       return `${r}${n}: ${String(d['reason'])}`;

@@ -428,9 +428,10 @@ export class ChainReplay {
   }
 
   /** Emit a malformed-row finding (row parser); `rows` consecutive rows when the seq is unknown. */
-  malformed(seq: number | undefined, row: number, reason: string, rows = 1): void {
+  malformed(seq: number | undefined, row: number, reason: string, rows = 1, mixed = false): void {
     const detail: { [k: string]: JsonValue } =
       rows > 1 ? { reason, rows, lastRow: row + rows - 1 } : { reason };
+    if (mixed) detail['mixedReasons'] = true;
     // no seq could be read: the location names the row(s) only
     if (seq === undefined) detail['seqUnknown'] = true;
     this.out.emit({ code: 'CHAIN_ROW_MALFORMED', seq: seq ?? -row, row, detail });

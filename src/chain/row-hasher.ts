@@ -35,9 +35,11 @@ export interface Malformed {
   row: number;
   seq: number | null;
   reason: string;
-  /** Consecutive rows merged into this entry (seq unknown, same reason): junk data is a few
-   *  entries per block, not one object per line. */
+  /** Consecutive rows merged into this entry (seq unknown): junk data (a corrupt stretch of a
+   *  dump) is one entry per block, not one object per line. */
   rows?: number;
+  /** The merged rows did not all fail for `reason` (it is the first row's). */
+  mixed?: boolean;
 }
 
 export interface HashedBlock {
@@ -123,11 +125,11 @@ export class RowHasher {
           last !== undefined &&
           err.seq === null &&
           last.seq === null &&
-          last.reason === err.reason &&
           last.row + (last.rows ?? 1) === err.row
-        )
+        ) {
           last.rows = (last.rows ?? 1) + 1;
-        else malformed.push(err);
+          if (last.reason !== err.reason) last.mixed = true;
+        } else malformed.push(err);
       }
       start = nl + 1;
       from = start;
