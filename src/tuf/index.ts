@@ -2,7 +2,6 @@
 // and account for every key. The result is described in src/tuf/report.ts.
 import type { FileSource } from '../files/source.js';
 import type { Findings } from '../findings/collector.js';
-import { statusOf } from '../findings/severity.js';
 import { TufContext } from './context.js';
 import { checkCustody, type CustodyResult } from './custody.js';
 import { resolveTargets, walkDelegations, type DelegationGraph, type Resolution } from './delegations.js';
@@ -61,10 +60,10 @@ export function verifyTuf(input: TufInput, opts: TufOptions): TufReport {
   let custody: CustodyResult | undefined;
   const unreferenced: string[] = [];
   const phase = <T>(id: string, title: string, fn: () => T): T | undefined => {
-    const m = findings.list.length;
+    const m = findings.mark();
     try {
       const r = fn();
-      findings.check(id, 'tuf', title, statusOf(findings.since(m), false));
+      findings.check(id, 'tuf', title, findings.statusSince(m, false));
       return r;
     } catch (e) {
       // A bug must not hide the rest of the report: record it and go on.

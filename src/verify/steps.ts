@@ -1,7 +1,6 @@
 // A verification step: runs, records what it found, and never lets an exception escape as a
 // crash. Its check status is derived from the findings it added (severity is not decided here).
 import type { Findings } from '../findings/collector.js';
-import { statusOf } from '../findings/severity.js';
 import type { Area, CheckStatus } from '../findings/types.js';
 
 /** How a step's own error is taken: rethrown (the whole command stops), or the step marked
@@ -17,7 +16,7 @@ export async function runStep(
   fn: () => Promise<void> | void,
   onError?: StepErrorPolicy,
 ): Promise<CheckStatus> {
-  const mark = findings.list.length;
+  const mark = findings.mark();
   try {
     await fn();
   } catch (e) {
@@ -34,7 +33,7 @@ export async function runStep(
       { step: id },
     );
   }
-  const status = statusOf(findings.list.slice(mark), strict);
+  const status = findings.statusSince(mark, strict);
   findings.check(id, area, title, status);
   return status;
 }
