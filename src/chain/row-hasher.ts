@@ -66,8 +66,9 @@ export class RowHasher {
   private views: Array<Buffer | undefined> = [];
   /** The block being hashed, as a DataView (hex digits read four at a time). */
   private view: DataView = new DataView(new ArrayBuffer(0));
-  /** Records of the block being hashed (reused). */
-  private out = Buffer.allocUnsafeSlow(4096 * RECORD_BYTES);
+  /** Records of the block being hashed (reused). Zeroed (Buffer.alloc, unpooled): a record's
+   *  padding bytes are never written, so they reach spill files as zeros, not old memory. */
+  private out = Buffer.alloc(4096 * RECORD_BYTES);
   private outF64 = new Float64Array(this.out.buffer, 0, this.out.length / 8);
   /** The recipe's fields after prev_hash: their columns, and which one is the timestamp. */
   private readonly cols: Int32Array;
@@ -111,7 +112,7 @@ export class RowHasher {
       }
       lines++;
       if ((count + 1) * RECORD_BYTES > out.length) {
-        const bigger = Buffer.allocUnsafeSlow(out.length * 2);
+        const bigger = Buffer.alloc(out.length * 2);
         out.copy(bigger, 0, 0, count * RECORD_BYTES);
         out = bigger;
         this.out = bigger;
