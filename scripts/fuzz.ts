@@ -3,7 +3,9 @@
 // of memory is saved under test/regressions/inputs/ (replayed by npm test from then on).
 //
 //   npm run build && node dist/scripts/fuzz.js --minutes 10 [--seed N] [--targets a,b] [--workers N]
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { caseFor } from '../test/fuzz/generate.js';
 import { TARGETS, type Target } from '../test/fuzz/targets.js';
@@ -133,6 +135,9 @@ async function main(): Promise<void> {
     finish = resolve;
   });
 
+  // The workers' temporary files go under one folder, removed at the end.
+  const scratchBase = mkdtempSync(join(tmpdir(), 'meshverify-fuzz-run-'));
+  process.env['MESHVERIFY_FUZZ_TMP'] = scratchBase;
   const spawn = (): Slot => {
     const slot: Slot = {
       worker: new Worker(new URL('./fuzz-worker.js', import.meta.url), {
@@ -224,6 +229,7 @@ async function main(): Promise<void> {
   clearInterval(progress);
   await Promise.all(writes);
   await Promise.all(slots.map((s) => s.worker.terminate()));
+  rmSync(scratchBase, { recursive: true, force: true });
 
   process.stdout.write(
     `fuzz: ${done} cases in ${args.minutes} min (seed ${args.seed}); slowest ${slowest.ms.toFixed(0)} ms (${slowest.target})\n`,

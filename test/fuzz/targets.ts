@@ -76,7 +76,9 @@ function file(...p: string[]): Buffer {
 
 let tmp: string | undefined;
 function tempFile(name: string, data: Buffer): string {
-  tmp ??= mkdtempSync(join(tmpdir(), 'meshverify-fuzz-'));
+  // Under scripts/fuzz.js, inside the folder it removes at the end (its workers are terminated,
+  // so their exit handlers do not run).
+  tmp ??= mkdtempSync(join(process.env['MESHVERIFY_FUZZ_TMP'] ?? tmpdir(), 'meshverify-fuzz-'));
   const p = join(tmp, name);
   writeFileSync(p, data);
   return p;

@@ -1,7 +1,7 @@
 // Shared by the gate tests: the committed nightly fixtures, their manifest, a scratch folder,
 // and a runner of the real command line that returns the JSON report and the receipt written.
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -40,8 +40,16 @@ export function fixture(file: string): string {
   return join(GATE, file);
 }
 
+const scratchDirs: string[] = [];
+// Each test file runs in its own process: its scratch folders go when it exits.
+process.on('exit', () => {
+  for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+});
+
 export function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'meshverify-gate-test-'));
+  const d = mkdtempSync(join(tmpdir(), 'meshverify-gate-test-'));
+  scratchDirs.push(d);
+  return d;
 }
 
 /** A fresh Ed25519 key pair as PEM files (PKCS#8 private, SPKI public). */
