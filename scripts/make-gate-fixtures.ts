@@ -48,6 +48,7 @@ import { writeDump } from './db/pg-dump.js';
 import { createSchema, insertAuditRecords, insertTableRows } from './db/populate.js';
 import { Prng } from './db/prng.js';
 import { referenceVerdict } from './db/reference.js';
+import { recomputeFrom } from './db/tamper.js';
 import { defaultRows, loadRows } from './db/table-rows.js';
 import { loadOrCreateKey } from './tuf/keys.js';
 import { serialize, signEnvelope } from './tuf/sign.js';
@@ -606,20 +607,6 @@ async function attack(cfg: ServerConfig, db: string, sql: string[], stillIntact:
   } finally {
     await c.end();
   }
-}
-
-/** The whole-suffix rewrite an attacker who knows the recipe runs (as scripts/db/tamper.ts). */
-function recomputeFrom(seq: number): string {
-  return `DO $$
-DECLARE r public.audit_log; h bytea;
-BEGIN
-  FOR r IN SELECT * FROM public.audit_log WHERE seq >= ${seq} ORDER BY seq LOOP
-    IF h IS NOT NULL THEN r.prev_hash := h; END IF;
-    r.hash := sha256(r.prev_hash || public.audit_record_bytes(r));
-    UPDATE public.audit_log SET prev_hash = r.prev_hash, hash = r.hash WHERE seq = r.seq;
-    h := r.hash;
-  END LOOP;
-END $$`;
 }
 
 main().catch((e: unknown) => {

@@ -77,7 +77,7 @@ async function fieldText(client: pg.Client, seq: number, expr: string): Promise<
 }
 
 /** The whole-suffix rewrite an attacker who knows the recipe runs (sequential, in seq order). */
-function recomputeFrom(seq: number): string {
+export function recomputeFrom(seq: number): string {
   return `DO $$
 DECLARE r public.audit_log; h bytea;
 BEGIN

@@ -30,15 +30,13 @@ export function runCheck(
   fn: () => string | undefined,
 ): CheckSummary {
   const mark = findings.list.length;
-  const dropped = findings.dropped;
+  const since = findings.mark();
   const skipReason = fn();
-  const added = findings.since(mark);
-  const codes = [...new Set(added.map((f) => f.code))];
-  let status: CheckStatus = 'passed';
-  if (added.some((f) => f.severity === 'critical' || f.severity === 'error') || findings.dropped > dropped)
-    status = 'failed';
-  else if (added.some((f) => f.severity === 'warning')) status = 'warned';
-  else if (skipReason !== undefined) status = 'skipped';
+  const codes = [...new Set(findings.since(mark).map((f) => f.code))];
+  // Severity decides, findings the cap dropped included; a check that found nothing but could
+  // not run is skipped.
+  let status: CheckStatus = findings.statusSince(since, false);
+  if (status === 'passed' && skipReason !== undefined) status = 'skipped';
   const c: CheckSummary = { id, title, status, codes };
   if (skipReason !== undefined) c.reason = skipReason;
   findings.check(id, 'x509', title, status, skipReason);
